@@ -1,0 +1,4 @@
+{#- Quotes an identifier that comes from the configuration. -#}
+{% macro quote_name(name) -%}
+  {{ adapter.quote(name) }}
+{%- endmacro %}

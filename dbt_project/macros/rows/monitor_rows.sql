@@ -1,0 +1,92 @@
+{#-
+  One row per prediction (side 'current') or reference row (side 'reference') of a monitor, in a
+  fixed shape every model reads: monitor_name, row_id, window_kind, window_start, window_end,
+  model_version,
+  v_<i> (monitored column i: double or string), s_<j> (slice column j as string).
+  `cutoff` (a 'YYYY-MM-DD HH:MM:SS' window start, or none) limits current rows to recent windows.
+-#}
+{% macro monitor_rows(monitor, side, cutoff=none) %}
+  {%- set q = model_monitor.quote_name -%}
+  {%- set lit = model_monitor.string_literal -%}
+  {%- set ts = 'p.' ~ q(monitor.timestamp_column) -%}
+  {%- set from_relation = side == 'current' or monitor.reference.relation is none -%}
+  select
+    {{ lit(monitor.name) }} as monitor_name,
+  {%- if from_relation %}
+    cast(p.{{ q(monitor.id_column) }} as {{ dbt.type_string() }}) as row_id,
+  {%- else %}
+    cast(null as {{ dbt.type_string() }}) as row_id,
+  {%- endif %}
+  {%- if side == 'current' %}
+    'current' as window_kind,
+    {{ dbt.date_trunc(monitor.grain, ts) }} as window_start,
+    {{ dbt.dateadd(monitor.grain, 1, dbt.date_trunc(monitor.grain, ts)) }} as window_end,
+    {%- if monitor.model_version_column is not none %}
+    cast(p.{{ q(monitor.model_version_column) }} as {{ dbt.type_string() }}) as model_version,
+    {%- else %}
+    cast(null as {{ dbt.type_string() }}) as model_version,
+    {%- endif %}
+  {%- elif monitor.reference.between is not none %}
+    'reference' as window_kind,
+    {{ model_monitor.timestamp_literal(monitor.reference.between[0]) }} as window_start,
+    {{ model_monitor.timestamp_literal(monitor.reference.between[1]) }} as window_end,
+    cast(null as {{ dbt.type_string() }}) as model_version,
+  {%- else %}
+    'reference' as window_kind,
+    cast(null as {{ dbt.type_timestamp() }}) as window_start,
+    cast(null as {{ dbt.type_timestamp() }}) as window_end,
+    cast(null as {{ dbt.type_string() }}) as model_version,
+  {%- endif %}
+  {%- for column in monitor.columns %}
+    {%- set type = model_monitor.type_double() if column.kind == 'numerical' else dbt.type_string() -%}
+    {%- if column.role == 'label' and from_relation %}
+    cast(labels.label_value as {{ type }}) as v_{{ column.index }},
+    {%- elif column.role == 'label' and monitor.reference.label_column is not none %}
+    cast(p.{{ q(monitor.reference.label_column) }} as {{ type }}) as v_{{ column.index }},
+    {%- elif not from_relation and column.name not in monitor.reference.present %}
+    cast(null as {{ type }}) as v_{{ column.index }},
+    {%- else %}
+    cast(p.{{ q(column.name) }} as {{ type }}) as v_{{ column.index }},
+    {%- endif %}
+  {%- endfor %}
+  {%- for slice in monitor.slices %}
+    cast(p.{{ q(slice) }} as {{ dbt.type_string() }}) as s_{{ loop.index }},
+  {%- endfor %}
+    1 as row_weight
+  {%- if from_relation %}
+  from {{ monitor.predictions }} as p
+    {%- if monitor.labels is not none %}
+  left join ({{ model_monitor._latest_labels(monitor.labels) }}) as labels
+    on cast(p.{{ q(monitor.id_column) }} as {{ dbt.type_string() }}) = labels.label_id
+    {%- endif %}
+  where {{ ts }} is not null
+    {%- if side == 'reference' %}
+    and {{ ts }} >= {{ model_monitor.timestamp_literal(monitor.reference.between[0]) }}
+    and {{ ts }} < {{ model_monitor.timestamp_literal(monitor.reference.between[1]) }}
+    {%- elif cutoff is not none %}
+    and {{ ts }} >= {{ model_monitor.timestamp_literal(cutoff) }}
+    {%- endif %}
+  {%- else %}
+  from {{ monitor.reference.relation }} as p
+  {%- endif %}
+{% endmacro %}
+
+{#- One label per prediction id: the latest to arrive (then the largest), so a duplicate never doubles a row. -#}
+{% macro _latest_labels(labels) %}
+  {%- set q = model_monitor.quote_name -%}
+  select label_id, label_value
+  from (
+    select
+      cast(l.{{ q(labels.id_column) }} as {{ dbt.type_string() }}) as label_id,
+      l.{{ q(labels.label_column) }} as label_value,
+      row_number() over (
+        partition by l.{{ q(labels.id_column) }}
+        order by
+          {%- if labels.timestamp_column is not none %} l.{{ q(labels.timestamp_column) }} desc nulls last,{% endif %}
+          l.{{ q(labels.label_column) }} desc nulls last
+      ) as arrival_rank
+    from {{ labels.relation }} as l
+    where l.{{ q(labels.id_column) }} is not null
+  ) as ranked_labels
+  where arrival_rank = 1
+{% endmacro %}

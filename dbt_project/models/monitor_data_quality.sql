@@ -1,0 +1,159 @@
+{{ config(materialized='incremental', unique_key='window_key', incremental_strategy=model_monitor.window_incremental_strategy(), on_schema_change='fail') }}
+-- depends_on: {{ ref('mm_reference_versions') }}
+{#-
+  Data quality per window, model version and slice: one `window` row (prediction volume and
+  duplicate ids; every window between the first and the last appears, empty ones with volume 0)
+  and one `column` row per monitored column (nulls, NaN/inf, distinct values, moments of the
+  finite values, values outside the reference's range, categories the reference never saw).
+-#}
+{%- set monitors = model_monitor.get_monitors() -%}
+{%- set versions = model_monitor.current_reference_versions() -%}
+{%- set cutoffs = model_monitor.window_cutoffs(monitors, versions) -%}
+{%- set double = model_monitor.type_double() -%}
+{%- set text = dbt.type_string() -%}
+{%- set lit = model_monitor.string_literal %}
+with
+{% for monitor in monitors %}
+rows_{{ loop.index }} as (
+  {{ model_monitor.monitor_rows(monitor, 'current', cutoffs.get(monitor.name)) }}
+),
+sliced_rows_{{ loop.index }} as (
+  select r.monitor_name, r.window_start, r.window_end, r.model_version, r.row_id,
+    s.slice_index, s.slice_key,
+    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ text }}){% endif %} as slice_value
+  from rows_{{ loop.index }} as r
+  cross join ({{ model_monitor.slice_list(monitor) }}) as s
+),
+-- every window from the first recomputed one to the last, so an outage shows as volume 0
+window_spine_{{ loop.index }} as (
+  select
+    {{ dbt.dateadd(monitor.grain, 'n.n', 'b.first_start') }} as window_start
+  from (
+    select
+      {%- if cutoffs.get(monitor.name) is not none %}
+      {{ model_monitor.timestamp_literal(cutoffs.get(monitor.name)) }} as first_start,
+      {%- else %}
+      min(window_start) as first_start,
+      {%- endif %}
+      max(window_start) as last_start
+    from rows_{{ loop.index }}
+  ) as b
+  cross join ({{ model_monitor.numbers(5) }}) as n
+  where b.last_start is not null
+    and n.n <= {{ dbt.datediff('b.first_start', 'b.last_start', monitor.grain) }}
+),
+empty_windows_{{ loop.index }} as (
+  select {{ lit(monitor.name) }} as monitor_name, s.window_start,
+    {{ dbt.dateadd(monitor.grain, 1, 's.window_start') }} as window_end
+  from window_spine_{{ loop.index }} as s
+  where not exists (select 1 from rows_{{ loop.index }} as r where r.window_start = s.window_start)
+),
+{%- endfor %}
+window_rows as (
+  {%- for monitor in monitors %}
+  {% if not loop.first %}union all {% endif %}
+  select monitor_name, window_start, window_end, model_version, slice_key, slice_value,
+    count(*) as prediction_count,
+    count(row_id) - count(distinct row_id) as duplicate_id_count
+  from sliced_rows_{{ loop.index }}
+  group by monitor_name, window_start, window_end, model_version, slice_index, slice_key, slice_value
+  union all
+  select monitor_name, window_start, window_end, cast(null as {{ text }}), cast(null as {{ text }}), cast(null as {{ text }}), 0, 0
+  from empty_windows_{{ loop.index }}
+  {%- endfor %}
+),
+monitored_values as (
+  {%- for monitor in monitors %}
+  {% if not loop.first %}union all {% endif %}{{ model_monitor.monitor_values(monitor, 'rows_' ~ loop.index) }}
+  {%- endfor %}
+),
+reference_ranges as (
+  select monitor_name, column_name, min(value) as reference_min, max(value) as reference_max
+  from {{ ref('mm_reference_numeric') }}
+  where slice_index = 0
+  group by monitor_name, column_name
+),
+checked_values as (
+  select
+    v.*,
+    case when v.num_value is not null and {{ model_monitor.is_finite('v.num_value') }} then v.num_value end as finite_value,
+    case when v.num_value is not null and not {{ model_monitor.is_finite('v.num_value') }} then 1 else 0 end as is_non_finite,
+    case when v.num_value < r.reference_min or v.num_value > r.reference_max then 1 else 0 end as is_out_of_range_candidate,
+    case when v.cat_value is not null and c.category is null then 1 else 0 end as is_unseen
+  from monitored_values as v
+  left join reference_ranges as r
+    on v.monitor_name = r.monitor_name and v.column_name = r.column_name
+  left join {{ ref('mm_reference_categories') }} as c
+    on v.monitor_name = c.monitor_name and v.column_name = c.column_name and v.cat_value = c.category
+),
+column_rows as (
+  select
+    monitor_name, window_start, window_end, model_version, slice_key, slice_value,
+    column_name, column_role, column_kind,
+    count(*) as row_count,
+    sum(case when num_value is null and cat_value is null then 1 else 0 end) as null_count,
+    sum(is_non_finite) as nan_count,
+    count(distinct finite_value) + count(distinct cat_value) as distinct_count,
+    min(finite_value) as min_value,
+    max(finite_value) as max_value,
+    avg(finite_value) as mean_value,
+    stddev_samp(finite_value) as stddev_value,
+    sum(case when finite_value is not null then is_out_of_range_candidate else 0 end) as out_of_range_count,
+    sum(is_unseen) as unseen_category_count
+  from checked_values
+  group by monitor_name, window_start, window_end, model_version, slice_index, slice_key, slice_value,
+    column_index, column_name, column_role, column_kind
+),
+quality as (
+  select
+    monitor_name, window_start, window_end, model_version, slice_key, slice_value,
+    'window' as metric_scope,
+    cast(null as {{ text }}) as column_name, cast(null as {{ text }}) as column_role, cast(null as {{ text }}) as column_kind,
+    prediction_count as row_count,
+    cast(null as {{ dbt.type_bigint() }}) as null_count, cast(null as {{ double }}) as null_rate,
+    cast(null as {{ dbt.type_bigint() }}) as nan_count, cast(null as {{ dbt.type_bigint() }}) as distinct_count,
+    cast(null as {{ double }}) as min_value, cast(null as {{ double }}) as max_value,
+    cast(null as {{ double }}) as mean_value, cast(null as {{ double }}) as stddev_value,
+    cast(null as {{ dbt.type_bigint() }}) as out_of_range_count, cast(null as {{ dbt.type_bigint() }}) as unseen_category_count,
+    prediction_count, duplicate_id_count
+  from window_rows
+  union all
+  select
+    monitor_name, window_start, window_end, model_version, slice_key, slice_value,
+    'column', column_name, column_role, column_kind,
+    row_count, null_count, {{ model_monitor.divide('null_count', 'row_count') }},
+    case when column_kind = 'numerical' then nan_count end,
+    distinct_count, min_value, max_value, mean_value, stddev_value,
+    case when column_kind = 'numerical' then out_of_range_count end,
+    case when column_kind = 'categorical' then unseen_category_count end,
+    cast(null as {{ dbt.type_bigint() }}), cast(null as {{ dbt.type_bigint() }})
+  from column_rows
+)
+select
+  {{ model_monitor.window_key('q.monitor_name', "'current'", 'q.window_start') }} as window_key,
+  q.monitor_name,
+  'current' as window_kind,
+  q.window_start,
+  q.window_end,
+  q.model_version,
+  q.slice_key,
+  q.slice_value,
+  q.metric_scope,
+  q.column_name,
+  q.column_role,
+  q.column_kind,
+  cast(q.row_count as {{ dbt.type_bigint() }}) as row_count,
+  cast(q.null_count as {{ dbt.type_bigint() }}) as null_count,
+  q.null_rate,
+  cast(q.nan_count as {{ dbt.type_bigint() }}) as nan_count,
+  cast(q.distinct_count as {{ dbt.type_bigint() }}) as distinct_count,
+  cast(q.min_value as {{ double }}) as min_value,
+  cast(q.max_value as {{ double }}) as max_value,
+  cast(q.mean_value as {{ double }}) as mean_value,
+  cast(q.stddev_value as {{ double }}) as stddev_value,
+  cast(q.out_of_range_count as {{ dbt.type_bigint() }}) as out_of_range_count,
+  cast(q.unseen_category_count as {{ dbt.type_bigint() }}) as unseen_category_count,
+  cast(q.prediction_count as {{ dbt.type_bigint() }}) as prediction_count,
+  cast(q.duplicate_id_count as {{ dbt.type_bigint() }}) as duplicate_id_count,
+  {{ model_monitor.reference_version_expr(monitors, versions, 'q.monitor_name') }} as reference_version
+from quality as q

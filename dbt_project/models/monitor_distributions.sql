@@ -1,0 +1,114 @@
+{{ config(materialized='incremental', unique_key='window_key', incremental_strategy=model_monitor.window_incremental_strategy(), on_schema_change='fail') }}
+-- depends_on: {{ ref('mm_reference_versions') }}
+{#-
+  Counts and shares per window (the reference's own included), model version, slice, column and
+  bin: every bin of monitor_reference_bins, zero counts too, so reference-versus-current
+  histograms can be drawn straight from it. NaN and infinities fall in no bin but count as rows.
+-#}
+{%- set monitors = model_monitor.get_monitors() -%}
+{%- set versions = model_monitor.current_reference_versions() -%}
+{%- set cutoffs = model_monitor.window_cutoffs(monitors, versions) -%}
+{%- set with_reference = model_monitor.reference_monitors_to_build(monitors, versions, "window_kind = 'reference'") | map(attribute='name') | list -%}
+{%- set double = model_monitor.type_double() %}
+with
+{% for monitor in monitors %}
+rows_{{ loop.index }} as (
+  {{ model_monitor.monitor_rows(monitor, 'current', cutoffs.get(monitor.name)) }}
+  {%- if monitor.name in with_reference %}
+  union all
+  {{ model_monitor.monitor_rows(monitor, 'reference') }}
+  {%- endif %}
+),
+{%- endfor %}
+monitored_values as (
+  {%- for monitor in monitors %}
+  {% if not loop.first %}union all {% endif %}{{ model_monitor.monitor_values(monitor, 'rows_' ~ loop.index) }}
+  {%- endfor %}
+),
+bins as (
+  select * from {{ ref('monitor_reference_bins') }}
+),
+other_bins as (
+  select monitor_name, column_name, bin_index from bins where bin_type = 'other'
+),
+-- bin 0 holds NULLs; a finite number lands in the one range bin (lower, upper]; a category in its
+-- own bin or in `other`; NaN and infinities in none (bin_index NULL)
+binned_values as (
+  select
+    v.monitor_name, v.window_kind, v.window_start, v.window_end, v.model_version,
+    v.slice_index, v.slice_key, v.slice_value, v.column_name,
+    case
+      when v.column_kind = 'numerical' and v.num_value is null then 0
+      when v.column_kind = 'numerical' and {{ model_monitor.is_finite('v.num_value') }} then range_bin.bin_index
+      when v.column_kind = 'numerical' then null
+      when v.cat_value is null then 0
+      else coalesce(category_bin.bin_index, other_bin.bin_index)
+    end as bin_index
+  from monitored_values as v
+  left join bins as range_bin
+    on v.monitor_name = range_bin.monitor_name
+    and v.column_name = range_bin.column_name
+    and range_bin.bin_type = 'range'
+    and (range_bin.lower_bound is null or v.num_value > range_bin.lower_bound)
+    and (range_bin.upper_bound is null or v.num_value <= range_bin.upper_bound)
+  left join bins as category_bin
+    on v.monitor_name = category_bin.monitor_name
+    and v.column_name = category_bin.column_name
+    and category_bin.bin_type = 'category'
+    and v.cat_value = category_bin.category
+  left join other_bins as other_bin
+    on v.monitor_name = other_bin.monitor_name
+    and v.column_name = other_bin.column_name
+),
+window_columns as (
+  select
+    monitor_name, window_kind, window_start, window_end, model_version,
+    slice_index, slice_key, slice_value, column_name,
+    count(*) as window_row_count,
+    sum(case when bin_index > 0 then 1 else 0 end) as window_value_count
+  from binned_values
+  group by monitor_name, window_kind, window_start, window_end, model_version, slice_index, slice_key, slice_value, column_name
+),
+bin_counts as (
+  select
+    monitor_name, window_kind, window_start, model_version,
+    {{ model_monitor.slice_id('slice_key', 'slice_value') }} as slice_id,
+    column_name, bin_index,
+    count(*) as bin_count
+  from binned_values
+  where bin_index is not null
+  group by monitor_name, window_kind, window_start, model_version, slice_key, slice_value, column_name, bin_index
+)
+select
+  {{ model_monitor.window_key('w.monitor_name', 'w.window_kind', 'w.window_start') }} as window_key,
+  w.monitor_name,
+  w.window_kind,
+  w.window_start,
+  w.window_end,
+  w.model_version,
+  w.slice_key,
+  w.slice_value,
+  w.column_name,
+  b.column_role,
+  b.column_kind,
+  b.bin_index,
+  b.bin_type,
+  b.bin_label,
+  b.lower_bound,
+  b.upper_bound,
+  b.category,
+  coalesce(c.bin_count, 0) as bin_count,
+  {{ model_monitor.divide('coalesce(c.bin_count, 0)', 'w.window_row_count') }} as bin_share,
+  case when b.bin_index = 0 then null else {{ model_monitor.divide('coalesce(c.bin_count, 0)', 'w.window_value_count') }} end as value_share,
+  b.reference_version
+from window_columns as w
+inner join bins as b
+  on w.monitor_name = b.monitor_name and w.column_name = b.column_name
+left join bin_counts as c
+  on w.monitor_name = c.monitor_name
+  and w.window_kind = c.window_kind
+  and {{ model_monitor.same_window_start('w.window_start', 'c.window_start') }}
+  and {{ model_monitor.same_value('w.model_version', 'c.model_version') }}
+  and {{ model_monitor.slice_id('w.slice_key', 'w.slice_value') }} = c.slice_id
+  and w.column_name = c.column_name
+  and b.bin_index = c.bin_index
