@@ -381,12 +381,20 @@ def _churn_labels(
 
 
 def _training(rng: np.random.Generator, rows: int) -> pd.DataFrame:
-    """The training set: pre-drift customers with the label they turned out to have."""
+    """The training set: pre-drift customers, v1's scores and the label they turned out to have."""
     intensity = np.zeros(rows)
     features = _customers(rng, rows, intensity)
     churned = rng.random(rows) < _sigmoid(_true_logit(rng, features, intensity))
+    # v1's validation scores are kept with the set, so the score has a reference too.
+    score = _sigmoid(_model_logit(features))
     return pd.DataFrame(
-        {"customer_id": _ids("cust-", rows), **features, "churned": churned.astype(np.int64)}
+        {
+            "customer_id": _ids("cust-", rows),
+            **features,
+            "churn_score": np.round(score, 6),
+            "predicted_churn": (score >= 0.5).astype(np.int64),
+            "churned": churned.astype(np.int64),
+        }
     )
 
 
