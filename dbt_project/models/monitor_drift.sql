@@ -61,7 +61,7 @@ bin_shares as (
     and {{ model_monitor.same_value('b.slice_value', 't.slice_value') }}
     and b.column_name = t.column_name
 ),
-bin_statistics as (
+bin_statistics as {{ model_monitor.materialized_cte() }} (
   select
     monitor_name, window_start, window_end, model_version, slice_key, slice_value,
     {{ model_monitor.slice_id('slice_key', 'slice_value') }} as slice_id,
@@ -179,7 +179,7 @@ quantile_integrals as (
     on c.monitor_name = r_hi.monitor_name and c.slice_id = r_hi.slice_id and c.column_name = r_hi.column_name
     and r_hi.value_rank = cast(ceil(c.hi_pos) as {{ dbt.type_bigint() }})
 ),
-value_statistics as (
+value_statistics as {{ model_monitor.materialized_cte() }} (
   select
     monitor_name, window_start, model_version, slice_id, column_name,
     max({{ model_monitor.ks_candidate('ref_le_at', 'ref_lt_at', 'ref_n', 'cur_le', 'cur_le - x_count', 'cur_n') }}) as ks_statistic,
