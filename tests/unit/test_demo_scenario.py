@@ -229,3 +229,12 @@ def test_a_small_scenario_is_written_to_duckdb_with_nan_kept_as_nan(tmp_path):
 def test_too_small_a_scenario_is_refused(rows, days):
     with pytest.raises(ValueError, match="at least"):
         generate_scenario(rows=rows, days=days)
+
+
+def test_training_has_the_prediction_features_and_v1_scores(scenario):
+    features = ["tenure_months", "monthly_charges", "support_calls", "Data Usage GB", "age"]
+    features += ["plan", "country", "payment_method"]
+    for column in [*features, "churn_score", "predicted_churn", "churned"]:
+        assert column in scenario.training.columns
+    training = scenario.training
+    assert ((training["churn_score"] >= 0.5).astype(int) == training["predicted_churn"]).all()

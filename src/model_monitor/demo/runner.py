@@ -12,7 +12,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from model_monitor.demo.scenario import ScenarioFacts, generate_scenario, write_scenario
+from model_monitor.demo.scenario import (
+    MIN_DAYS,
+    MIN_ROWS,
+    ScenarioFacts,
+    generate_scenario,
+    write_scenario,
+)
+from model_monitor.errors import ModelMonitorError
 
 PROJECT_TEMPLATE = Path(__file__).resolve().parent / "project"
 PROFILE_NAME = "model_monitor_demo"
@@ -23,7 +30,7 @@ TOP_DRIFT = 8
 Echo = Callable[[str], None]
 
 
-class DemoError(Exception):
+class DemoError(ModelMonitorError):
     """The demo could not run; the message says which step and what to do."""
 
 
@@ -32,7 +39,7 @@ class PackageNotFoundError(DemoError):
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            f"model_monitor: demo: the dbt package was not found at {path} "
+            f"demo: the dbt package was not found at {path} "
             "(the demo runs from a source checkout: install it with `pip install -e .`)"
         )
         self.path = path
@@ -43,9 +50,7 @@ class DbtCommandError(DemoError):
 
     def __init__(self, command: str, nodes: list[str], detail: str, log_path: Path) -> None:
         where = f" in {', '.join(nodes)}" if nodes else ""
-        super().__init__(
-            f"model_monitor: demo: `dbt {command}` failed{where}: {detail} (log: {log_path})"
-        )
+        super().__init__(f"demo: `dbt {command}` failed{where}: {detail} (log: {log_path})")
         self.command = command
         self.nodes = nodes
         self.detail = detail
@@ -103,6 +108,10 @@ def run_demo(
     package_dir: Path | None = None,
 ) -> DemoResult:
     """Generate the scenario into `workdir/demo.duckdb`, run `dbt deps` and `dbt build` there."""
+    if rows < MIN_ROWS or days < MIN_DAYS:
+        raise DemoError(
+            f"demo: needs rows >= {MIN_ROWS} and days >= {MIN_DAYS}; got rows={rows}, days={days}"
+        )
     say: Echo = echo or (lambda _line: None)
     workdir = Path(workdir).resolve()
     package_dir = Path(package_dir).resolve() if package_dir else find_package_dir()
@@ -203,6 +212,9 @@ def _invoke_dbt(args: list[str], project_dir: Path) -> str:
     failed = [r for r in results if str(r.status) in {"error", "fail", "runtime error"}]
     nodes = [r.node.unique_id for r in failed if getattr(r, "node", None) is not None]
     messages = [str(r.message) for r in failed if r.message]
+    failed_node = getattr(outcome.exception, "node", None)
+    if failed_node is not None and getattr(failed_node, "unique_id", None):
+        nodes.append(failed_node.unique_id)
     if outcome.exception is not None:
         detail = f"{type(outcome.exception).__name__}: {outcome.exception}"
     elif messages:
@@ -232,8 +244,7 @@ def _read_results(duckdb_path: Path, facts: ScenarioFacts) -> tuple[dict[str, in
         located = {name: f'"{schema}"."{name}"' for schema, name in tables}
         if "monitor_drift" not in located:
             raise DemoOutputError(
-                "model_monitor: demo: dbt build succeeded but no monitor_drift table was built "
-                f"in {duckdb_path}"
+                f"demo: dbt build succeeded but no monitor_drift table was built in {duckdb_path}"
             )
         counts = {
             name: int(con.execute(f"select count(*) from {relation}").fetchone()[0])
