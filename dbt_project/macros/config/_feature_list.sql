@@ -39,7 +39,7 @@
       {{ model_monitor.config_error(monitor_name, 'features', "lists " ~ name ~ " twice") }}
     {%- endif -%}
     {%- if name in reserved -%}
-      {{ model_monitor.config_error(monitor_name, 'features', "column " ~ name ~ " is already used by another key (id, timestamp, version, prediction, score or slice)") }}
+      {{ model_monitor.config_error(monitor_name, 'features', "column " ~ name ~ " is already used by another key (id, timestamp, version, prediction or score column)") }}
     {%- endif -%}
     {%- if declared is not none and declared not in ('numerical', 'categorical') -%}
       {{ model_monitor.config_error(monitor_name, 'features.' ~ name, "expected numerical or categorical; got " ~ declared | string) }}

@@ -65,7 +65,9 @@
       {{ model_monitor.config_error(name, 'prediction_column', "column " ~ prediction_column ~ " has type " ~ predictions_columns[prediction_column] ~ "; expected a numeric type for task regression") }}
     {%- endif -%}
   {%- endif -%}
-  {%- for feature in model_monitor._feature_list(name, raw.get('features'), predictions, predictions_columns, reserved) -%}
+  {#- A slice column may also be monitored as a feature when listed explicitly. -#}
+  {%- set not_features = reserved if raw.get('features') is none else reserved | reject('in', slices) | list -%}
+  {%- for feature in model_monitor._feature_list(name, raw.get('features'), predictions, predictions_columns, not_features) -%}
     {%- do columns.append({'name': feature.name, 'role': 'feature', 'kind': feature.kind}) -%}
   {%- endfor -%}
   {%- if score_column is not none -%}
