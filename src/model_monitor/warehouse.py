@@ -1,0 +1,317 @@
+"""The one place that talks to the warehouse: through the user's own dbt profile and adapter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from argparse import Namespace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model_monitor.errors import WarehouseError
+
+PACKAGE = "model_monitor"
+CONNECTION_NAME = "model_monitor"
+
+logger = logging.getLogger("model_monitor.dbt")
+
+_DBT_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.DEBUG,  # dbt's info lines ("Registered adapter") are noise for a library
+    "warn": logging.WARNING,
+    "error": logging.ERROR,
+}
+
+
+def resolve_profiles_dir(project_dir: Path, profiles_dir: Path | str | None = None) -> Path:
+    """Return the directory holding profiles.yml, resolved the way dbt does."""
+    if profiles_dir:
+        return Path(profiles_dir).expanduser()
+    if os.environ.get("DBT_PROFILES_DIR"):
+        return Path(os.environ["DBT_PROFILES_DIR"]).expanduser()
+    # dbt itself looks in the working directory, then ~/.dbt; the project dir sits between
+    # them so that `--project-dir` alone finds a profiles.yml kept beside dbt_project.yml.
+    for candidate in (Path.cwd(), project_dir):
+        if (candidate / "profiles.yml").is_file():
+            return candidate
+    return Path.home() / ".dbt"
+
+
+def _one_line(exc: BaseException) -> str:
+    """Return dbt's message without its 'Runtime Error' header, on one line."""
+    message = getattr(exc, "msg", None) or str(exc)
+    return " ".join(str(message).split())
+
+
+def _log_dbt_event(msg: Any) -> None:
+    """Forward one dbt event to Python logging instead of stdout."""
+    logger.log(_DBT_LEVELS.get(msg.info.level, logging.DEBUG), "%s", msg.info.msg)
+
+
+@contextmanager
+def _dbt_events_to_logging() -> Iterator[None]:
+    """Route dbt's events to logging: dbt-common installs a stdout logger on import."""
+    from dbt_common.events.event_manager import EventManager
+    from dbt_common.events.event_manager_client import (
+        ctx_set_event_manager,
+        get_event_manager,
+    )
+
+    previous = get_event_manager()
+    quiet = EventManager()
+    quiet.add_callback(_log_dbt_event)
+    ctx_set_event_manager(quiet)
+    try:
+        yield
+    finally:
+        ctx_set_event_manager(previous)
+
+
+def _to_python(value: Any) -> Any:
+    """Convert one agate cell to a plain Python value."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _agate_to_dataframe(table: Any) -> pd.DataFrame:
+    """Convert the agate table of `adapter.execute` to a DataFrame, typed per column."""
+    import agate
+    from dbt_common.clients.agate_helper import Integer
+
+    columns: dict[str, pd.Series] = {}
+    for name, column_type in zip(table.column_names, table.column_types, strict=True):
+        values = [_to_python(row[name]) for row in table.rows]
+        has_null = any(v is None for v in values)
+        if isinstance(column_type, Integer):
+            # agate types an all-NULL column as Integer too: keep it nullable.
+            series = pd.Series(values, dtype="Int64" if has_null or not values else "int64")
+        elif isinstance(column_type, agate.Number):
+            series = pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+        elif isinstance(column_type, agate.Boolean):
+            series = pd.Series(values, dtype="boolean" if has_null else "bool")
+        elif isinstance(column_type, (agate.Date, agate.DateTime)):
+            aware = any(isinstance(v, dt.datetime) and v.tzinfo is not None for v in values)
+            series = pd.to_datetime(pd.Series(values, dtype="object"), utc=aware)
+        else:
+            series = pd.Series(values, dtype="object")
+        columns[name] = series
+    return pd.DataFrame(columns, columns=list(table.column_names))
+
+
+class Warehouse:
+    """A connection to the warehouse of a dbt project, through its own profile and adapter."""
+
+    def __init__(
+        self,
+        project_dir: Path | str = ".",
+        profiles_dir: Path | str | None = None,
+        target: str | None = None,
+    ) -> None:
+        """Load the dbt project and profile and register its adapter (no connection yet)."""
+        self.project_dir = Path(project_dir).expanduser().resolve()
+        if not (self.project_dir / "dbt_project.yml").is_file():
+            raise WarehouseError(
+                f"no dbt_project.yml in {self.project_dir}; pass --project-dir",
+                key="project_dir",
+                obj=str(self.project_dir),
+            )
+        self.profiles_dir = resolve_profiles_dir(self.project_dir, profiles_dir).resolve()
+        if not (self.profiles_dir / "profiles.yml").is_file():
+            raise WarehouseError(
+                f"no profiles.yml in {self.profiles_dir}; pass --profiles-dir or set "
+                "DBT_PROFILES_DIR",
+                key="profiles_dir",
+                obj=str(self.profiles_dir),
+            )
+        self._manifest: dict[str, Any] | None = None
+        with _dbt_events_to_logging():
+            self._config = self._load_config(target)
+            self._adapter = self._register_adapter()
+        self.target = self._config.target_name
+        self.adapter_type: str = self._config.credentials.type
+
+    def _load_config(self, target: str | None) -> Any:
+        """Build dbt's RuntimeConfig from the project and profile, as `dbt run` would."""
+        from dbt import flags
+        from dbt.config.runtime import RuntimeConfig
+        from dbt_common.context import set_invocation_context
+        from dbt_common.exceptions import DbtBaseException
+
+        # dbt reads env_var() through the invocation context, not os.environ: refresh it.
+        set_invocation_context(dict(os.environ))
+        # These Namespace values override whatever dbt's own option parsing would have read
+        # from the environment, so dbt's env vars are applied here, as `dbt run` applies them.
+        target = target or os.environ.get("DBT_TARGET") or None
+        args = Namespace(
+            project_dir=str(self.project_dir),
+            profiles_dir=str(self.profiles_dir),
+            target=target,
+            profile=os.environ.get("DBT_PROFILE") or None,
+            target_path=os.environ.get("DBT_TARGET_PATH") or None,
+            threads=None,
+            vars={},
+        )
+        try:
+            # Profile.render reads PROFILES_DIR from the global flags, so they come first.
+            flags.set_from_args(args, {})
+            return RuntimeConfig.from_args(args)
+        except DbtBaseException as exc:
+            message = _one_line(exc)
+            if target and f"'{target}'" in message:
+                key = "target"
+            elif "profile" in message.lower():
+                key = "profile"
+            else:
+                key = "project_dir"
+            raise WarehouseError(message, key=key, obj=target) from None
+
+    def _register_adapter(self) -> Any:
+        """Register the profile's adapter in dbt's factory and return it."""
+        from dbt.adapters.factory import get_adapter, register_adapter, reset_adapters
+        from dbt.mp_context import get_mp_context
+
+        register_adapter(self._config, get_mp_context())
+        adapter = get_adapter(self._config)
+        if adapter.config is not self._config:
+            # The factory keeps one adapter per type and silently ignores a second
+            # registration: drop the stale one (another project or target) and retry.
+            reset_adapters()
+            register_adapter(self._config, get_mp_context())
+            adapter = get_adapter(self._config)
+        return adapter
+
+    @property
+    def manifest_path(self) -> Path:
+        """Return the path of the project's target/manifest.json."""
+        return Path(self._config.project_target_path) / "manifest.json"
+
+    def _load_manifest(self) -> dict[str, Any]:
+        """Read target/manifest.json once."""
+        if self._manifest is None:
+            path = self.manifest_path
+            if not path.is_file():
+                raise WarehouseError(
+                    f"{path} not found; run `dbt build` in {self.project_dir} first",
+                    key="manifest",
+                    obj=str(path),
+                )
+            try:
+                manifest = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise WarehouseError(
+                    f"cannot read {path}: {exc}; run `dbt build` again",
+                    key="manifest",
+                    obj=str(path),
+                ) from None
+            built_for = manifest.get("metadata", {}).get("adapter_type")
+            if built_for and built_for != self.adapter_type:
+                raise WarehouseError(
+                    f"{path} was built for {built_for} but target '{self.target}' is "
+                    f"{self.adapter_type}; run `dbt build --target {self.target}` first",
+                    key="manifest",
+                    obj=str(path),
+                )
+            self._manifest = manifest
+        return self._manifest
+
+    def relation(self, table_name: str) -> str:
+        """Return the quoted relation name of a model_monitor table, e.g. monitor_drift."""
+        manifest = self._load_manifest()
+        nodes = manifest.get("nodes", {})
+        node = nodes.get(f"model.{PACKAGE}.{table_name}")
+        if node is None:
+            node = next(
+                (
+                    n
+                    for n in nodes.values()
+                    if n.get("resource_type") == "model"
+                    and n.get("package_name") == PACKAGE
+                    and n.get("name") == table_name
+                ),
+                None,
+            )
+        if node is None:
+            if f"model.{PACKAGE}.{table_name}" in manifest.get("disabled", {}):
+                raise WarehouseError(
+                    f"model {PACKAGE}.{table_name} is disabled in {self.project_dir}",
+                    key="relation",
+                    obj=table_name,
+                )
+            raise WarehouseError(
+                f"table {table_name} of package {PACKAGE} is not in {self.manifest_path}; "
+                f"install the package and run `dbt build` in {self.project_dir} first",
+                key="relation",
+                obj=table_name,
+            )
+        relation_name = node.get("relation_name")
+        if not relation_name:
+            raise WarehouseError(
+                f"model {PACKAGE}.{table_name} has no relation (is it ephemeral?); "
+                "materialize it and run `dbt build`",
+                key="relation",
+                obj=table_name,
+            )
+        return str(relation_name)
+
+    def quote(self, identifier: str) -> str:
+        """Return an identifier quoted the way this adapter quotes."""
+        # adapter.quote does not escape an embedded quote character: refuse those.
+        if not identifier or any(c in identifier for c in '"`[]\\'):
+            raise WarehouseError(f"cannot quote identifier {identifier!r}", key="identifier")
+        return str(self._adapter.quote(identifier))
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run one SELECT and return its rows as a DataFrame."""
+        from dbt_common.exceptions import DbtBaseException
+
+        with _dbt_events_to_logging():
+            try:
+                with self._adapter.connection_named(CONNECTION_NAME):
+                    _, table = self._adapter.execute(sql, fetch=True)
+            except DbtBaseException as exc:
+                raise WarehouseError(
+                    f"{self.adapter_type} target '{self.target}': {_one_line(exc)}", key="query"
+                ) from None
+            except Exception as exc:
+                # Drivers raise their own classes where dbt's handler does not reach, e.g.
+                # duckdb's IOException when another process holds the database file's lock.
+                raise WarehouseError(
+                    f"{self.adapter_type} target '{self.target}': {type(exc).__name__}: "
+                    f"{_one_line(exc)}",
+                    key="query",
+                ) from None
+        return _agate_to_dataframe(table)
+
+    def close(self) -> None:
+        """Close every connection this warehouse opened, and release a DuckDB file."""
+        with _dbt_events_to_logging():
+            self._adapter.cleanup_connections()
+            if self.adapter_type == "duckdb":
+                self._release_duckdb_file()
+
+    def _release_duckdb_file(self) -> None:
+        """Close dbt-duckdb's process-wide database handle, which holds the file's lock."""
+        # dbt-duckdb keeps one DuckDB instance per process (credentials.keep_open defaults to
+        # True), so the file stays locked against `dbt build` in another process until exit.
+        manager = type(self._adapter.connections)
+        env = getattr(manager, "_ENV", None)
+        if env is None or getattr(env, "creds", None) != self._config.credentials:
+            return  # not ours: another in-process dbt run may be using it
+        if getattr(self._config.credentials, "path", None) == ":memory:":
+            return  # closing would drop the database itself
+        manager.close_all_connections()
+        env.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
