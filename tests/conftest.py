@@ -1,0 +1,130 @@
+"""Shared fixtures: the engines to test (`--engines` / MM_ENGINES) and a warehouse per module.
+
+`engine` is parametrized from `--engines` or MM_ENGINES (comma list, default duckdb). A module
+that asks for `warehouse` gets its own schema (DuckDB: its own file in tmp_path too). PostgreSQL
+is reached through MM_PG_*; when it was asked for and is unreachable the tests fail, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+
+import pytest
+from integration.loaders import PgParams, Warehouse
+
+KNOWN_ENGINES = ("duckdb", "postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--engines duckdb,postgres` overrides MM_ENGINES."""
+    parser.addoption(
+        "--engines",
+        default=None,
+        help="comma list of engines for the integration tests (env MM_ENGINES, default duckdb)",
+    )
+
+
+def selected_engines(config: pytest.Config) -> list[str]:
+    """The engines the run was asked for, validated."""
+    raw = config.getoption("--engines") or os.environ.get("MM_ENGINES") or "duckdb"
+    engines = [e.strip() for e in raw.split(",") if e.strip()]
+    unknown = [e for e in engines if e not in KNOWN_ENGINES]
+    if unknown or not engines:
+        raise pytest.UsageError(
+            f"MM_ENGINES/--engines: unknown engine(s) {unknown}; expected a comma list of "
+            f"{', '.join(KNOWN_ENGINES)}"
+        )
+    return list(dict.fromkeys(engines))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize every test that takes `engine` over the selected engines."""
+    if "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", selected_engines(metafunc.config), scope="module")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Everything under tests/integration carries the `integration` marker."""
+    for item in items:
+        if f"{os.sep}integration{os.sep}" in str(item.path):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def engines(pytestconfig: pytest.Config) -> list[str]:
+    """The selected engines."""
+    return selected_engines(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def run_token() -> str:
+    """Makes schema names unique to this pytest process (PostgreSQL is shared)."""
+    return f"{os.getpid()}_{secrets.token_hex(3)}"
+
+
+def _pg_params() -> PgParams:
+    """MM_PG_* as the integration_tests profile reads them (same defaults), checked reachable."""
+    params = PgParams(
+        host=os.environ.get("MM_PG_HOST", "127.0.0.1"),
+        port=int(os.environ.get("MM_PG_PORT", "55432")),
+        user=os.environ.get("MM_PG_USER", "postgres"),
+        password=os.environ.get("MM_PG_PASSWORD", ""),
+        database=os.environ.get("MM_PG_DATABASE", "model_monitor_test"),
+    )
+    try:
+        import psycopg2
+
+        psycopg2.connect(
+            host=params.host,
+            port=params.port,
+            user=params.user,
+            password=params.password,
+            dbname=params.database,
+            connect_timeout=5,
+        ).close()
+    except Exception as exc:  # any driver or network error means the same thing here
+        pytest.fail(
+            f"postgres was requested (MM_ENGINES/--engines) but "
+            f"{params.user}@{params.host}:{params.port}/{params.database} is unreachable: "
+            f"{exc!s}".strip()
+            + '\nStart one with: eval "$(bash scripts/postgres.sh)"',
+            pytrace=False,
+        )
+    return params
+
+
+@pytest.fixture(scope="session")
+def make_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, run_token: str
+) -> Iterator[Callable[[str, str], Warehouse]]:
+    """Factory: a fresh warehouse (own schema; DuckDB: own file) for an engine and a label."""
+    made: list[Warehouse] = []
+    pg: list[PgParams] = []
+
+    def make(engine: str, label: str) -> Warehouse:
+        if engine == "duckdb":
+            path = tmp_path_factory.mktemp(f"duckdb_{label}") / "warehouse.duckdb"
+            wh = Warehouse("duckdb", f"mm_{label}", duckdb_path=path)
+        else:
+            if not pg:
+                pg.append(_pg_params())
+            wh = Warehouse("postgres", f"mm_{label}_{run_token}".lower(), pg=pg[0])
+        wh.create_schemas()
+        made.append(wh)
+        return wh
+
+    yield make
+    for wh in made:
+        if wh.engine == "postgres" and not os.environ.get("MM_KEEP_SCHEMAS"):
+            wh.drop_schemas()
+
+
+@pytest.fixture(scope="module")
+def warehouse(
+    engine: str, request: pytest.FixtureRequest, make_warehouse: Callable[[str, str], Warehouse]
+) -> Warehouse:
+    """This module's own warehouse on `engine`."""
+    label = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    return make_warehouse(engine, label)

@@ -1,0 +1,214 @@
+"""Warehouse access for the tests: load raw frames with exact types, read result tables back.
+
+DuckDB gets DOUBLE / VARCHAR / TIMESTAMP, PostgreSQL `double precision` / `text` / `timestamp`.
+Rows travel as Python values, so NULL (``None``) and NaN / +-inf stay distinct both ways.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .data import DOUBLE, TEXT, TIMESTAMP, Table
+
+ENGINE_TYPES = {
+    "duckdb": {DOUBLE: "DOUBLE", TEXT: "VARCHAR", TIMESTAMP: "TIMESTAMP"},
+    "postgres": {DOUBLE: "double precision", TEXT: "text", TIMESTAMP: "timestamp"},
+}
+
+
+@dataclass(frozen=True)
+class PgParams:
+    """Connection settings of the PostgreSQL server (the MM_PG_* variables)."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+
+def quote(name: str) -> str:
+    """A double-quoted SQL identifier (both engines)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """One engine plus the schema a test owns (and its raw-data schema)."""
+
+    engine: str  # duckdb | postgres
+    schema: str
+    duckdb_path: Path | None = None
+    pg: PgParams | None = None
+
+    @property
+    def raw_schema(self) -> str:
+        """Where the generated predictions, labels and references live."""
+        return f"{self.schema}_raw"
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment the integration_tests profiles read."""
+        env = {"MM_SCHEMA": self.schema}
+        if self.engine == "duckdb":
+            env["MM_DUCKDB_PATH"] = str(self.duckdb_path)
+        else:
+            assert self.pg is not None
+            env.update(
+                MM_PG_HOST=self.pg.host,
+                MM_PG_PORT=str(self.pg.port),
+                MM_PG_USER=self.pg.user,
+                MM_PG_PASSWORD=self.pg.password,
+                MM_PG_DATABASE=self.pg.database,
+            )
+        return env
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """A DB-API connection, committed and closed on exit."""
+        if self.engine == "duckdb":
+            import duckdb
+
+            con = duckdb.connect(str(self.duckdb_path))
+            try:
+                yield con
+            finally:
+                con.close()
+            return
+        import psycopg2
+
+        assert self.pg is not None
+        con = psycopg2.connect(
+            host=self.pg.host,
+            port=self.pg.port,
+            user=self.pg.user,
+            password=self.pg.password,
+            dbname=self.pg.database,
+            connect_timeout=10,
+        )
+        try:
+            yield con
+            con.commit()
+        finally:
+            con.close()
+
+    def execute(self, sql: str, params: Iterable[Any] | None = None) -> None:
+        """Run one statement."""
+        with self.connect() as con:
+            cur = con.cursor()
+            cur.execute(sql, params)
+
+    def query(self, sql: str, params: Iterable[Any] | None = None) -> list[dict[str, Any]]:
+        """Rows as dicts of normalized Python values (Decimal -> float/int)."""
+        with self.connect() as con:
+            cur = con.cursor()
+            cur.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        return [dict(zip(names, map(normalize, row), strict=True)) for row in rows]
+
+    def create_schemas(self) -> None:
+        """The test's target and raw schemas, empty."""
+        self.drop_schemas()
+        for s in (self.schema, self.raw_schema):
+            self.execute(f"create schema {quote(s)}")
+
+    def drop_schemas(self) -> None:
+        """Drop both schemas with everything in them."""
+        for s in (self.schema, self.raw_schema):
+            self.execute(f"drop schema if exists {quote(s)} cascade")
+
+    def load(self, tables: Iterable[Table]) -> None:
+        """(Re)create each table in the raw schema with exact types and insert its rows."""
+        types = ENGINE_TYPES[self.engine]
+        with self.connect() as con:
+            cur = con.cursor()
+            for t in tables:
+                name = f"{quote(self.raw_schema)}.{quote(t.name)}"
+                cols = ", ".join(f"{quote(c)} {types[k]}" for c, k in t.columns.items())
+                cur.execute(f"drop table if exists {name}")
+                cur.execute(f"create table {name} ({cols})")
+                self._insert(cur, name, t, t.rows())
+
+    def append(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        """Insert more rows into an existing raw table."""
+        with self.connect() as con:
+            name = f"{quote(self.raw_schema)}.{quote(table.name)}"
+            self._insert(con.cursor(), name, table, rows)
+
+    def _insert(self, cur: Any, name: str, table: Table, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        cols = ", ".join(quote(c) for c in table.columns)
+        if self.engine == "duckdb":
+            _duckdb_insert(cur, name, cols, table, rows)
+            return
+        from psycopg2.extras import execute_values
+
+        execute_values(cur, f"insert into {name} ({cols}) values %s", rows, page_size=1000)
+
+    def read_table(self, relation: str) -> list[dict[str, Any]]:
+        """Every row of a (fully qualified, quoted) relation."""
+        return self.query(f"select * from {relation}")
+
+    def relation(self, name: str, schema: str | None = None) -> str:
+        """The quoted name of a table in the target (or given) schema."""
+        return f"{quote(schema or self.schema)}.{quote(name)}"
+
+
+def _duckdb_insert(
+    con: Any, name: str, cols: str, table: Table, rows: list[tuple[Any, ...]]
+) -> None:
+    """Bulk insert through a registered DataFrame.
+
+    A pandas float column turns NaN into NULL on its way into DuckDB, so each double travels as a
+    value plus a code (0 value, 1 NULL, 2 NaN) that the INSERT's SELECT decodes.
+    """
+    import numpy as np
+    import pandas as pd
+
+    frame: dict[str, Any] = {}
+    select = []
+    for i, kind in enumerate(table.columns.values()):
+        values = [row[i] for row in rows]
+        if kind == DOUBLE:
+            code = [1 if v is None else 2 if v != v else 0 for v in values]
+            frame[f"v{i}"] = np.array(
+                [0.0 if c else float(v) for c, v in zip(code, values, strict=True)]
+            )
+            frame[f"c{i}"] = np.array(code, dtype=np.int8)
+            select.append(f"case c{i} when 1 then null when 2 then 'NaN'::double else v{i} end")
+        elif kind == TEXT:
+            frame[f"v{i}"] = pd.Series(values, dtype=object)
+            select.append(f"cast(v{i} as varchar)")
+        else:
+            frame[f"v{i}"] = pd.Series(pd.to_datetime(values), dtype="datetime64[us]")
+            select.append(f"cast(v{i} as timestamp)")
+    con.register("__mm_load", pd.DataFrame(frame))
+    try:
+        con.execute(f"insert into {name} ({cols}) select {', '.join(select)} from __mm_load")
+    finally:
+        con.unregister("__mm_load")
+
+
+def normalize(value: Any) -> Any:
+    """One Python representation for both drivers: float, int, str, datetime, None."""
+    if isinstance(value, decimal.Decimal):
+        if value.is_nan():
+            return math.nan
+        return (
+            int(value)
+            if value == value.to_integral_value() and value.as_tuple().exponent >= 0
+            else float(value)
+        )
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()  # numpy scalars
+    return value

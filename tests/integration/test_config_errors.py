@@ -1,0 +1,96 @@
+"""Configuration errors make `dbt build` fail with a message naming the monitor and the key."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .data import Scenario, make_churn_only
+from .dbt_runner import DbtProject, DbtResult
+from .loaders import Warehouse
+
+MONITOR = "cfg"
+
+
+def _set(key: str, value: Any) -> Callable[[dict[str, Any], str], None]:
+    def change(monitor: dict[str, Any], raw_schema: str) -> None:
+        *path, last = key.split(".")
+        target = monitor
+        for part in path:
+            target = target[part]
+        target[last] = value.format(raw=raw_schema) if isinstance(value, str) else value
+
+    return change
+
+
+# (case id, change to the valid monitor, key named in the error, text the message must hold)
+CASES: list[tuple[str, Callable[[dict[str, Any], str], None], str, str]] = [
+    ("unknown_key", _set("colour", "blue"), "colour", "unknown key"),
+    ("unknown_nested_key", _set("reference.colour", "blue"), "reference.colour", "unknown key"),
+    ("missing_column", _set("score_column", "no_such_column"), "score_column", ""),
+    (
+        "missing_label_column",
+        _set("labels.label_column", "no_such_label"),
+        "labels.label_column",
+        "",
+    ),
+    ("missing_feature", _set("features", ["plan", "no_such_feature"]), "features", ""),
+    ("wrong_type_of_value", _set("bins", "ten"), "bins", ""),
+    ("value_out_of_range", _set("bins", 1), "bins", ""),
+    ("wrong_type_of_column", _set("timestamp_column", "ignored_col"), "timestamp_column", ""),
+    ("unknown_relation", _set("predictions", "{raw}.no_such_table"), "predictions", ""),
+    (
+        "unknown_reference_relation",
+        _set("reference.relation", "{raw}.no_such_reference"),
+        "reference.relation",
+        "",
+    ),
+    (
+        "bad_window_grain",
+        _set("window_grain", "month"),
+        "window_grain",
+        "expected one of hour, day, week; got 'month'",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def setup(
+    warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DbtProject, Scenario]:
+    """A small valid scenario loaded into this module's warehouse."""
+    scenario = make_churn_only(seed=5, n_pred=80, n_ref=40, prefix=MONITOR)
+    warehouse.load(scenario.tables.values())
+    project = DbtProject(warehouse, Path(tmp_path_factory.mktemp(f"dbt_cfg_{warehouse.engine}")))
+    return project, scenario
+
+
+def _build(setup: tuple[DbtProject, Scenario], change: Callable | None) -> DbtResult:
+    project, scenario = setup
+    dbt_vars = copy.deepcopy(scenario.dbt_vars(project.warehouse.raw_schema))
+    if change is not None:
+        change(dbt_vars["model_monitor"]["monitors"][0], project.warehouse.raw_schema)
+    return project.build(dbt_vars)
+
+
+def test_the_unchanged_configuration_builds(setup: tuple[DbtProject, Scenario]) -> None:
+    res = _build(setup, None)
+    assert res.success, res.tail()
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_configuration_error_names_monitor_and_key(
+    setup: tuple[DbtProject, Scenario], change: Callable, key: str, text: str
+) -> None:
+    res = _build(setup, change)
+    assert not res.success, f"dbt build succeeded despite a bad `{key}`"
+    prefix = f"model_monitor: monitor '{MONITOR}', key `{key}`: "
+    assert prefix in res.text, f"no {prefix!r} in dbt's messages:\n{res.tail()}"
+    line = next(x for x in res.text.splitlines() if prefix in x)
+    assert text in line, line
