@@ -24,10 +24,10 @@
 {% macro _type_kind(data_type) %}
   {%- set t = (data_type | string | lower | trim) -%}
   {%- if 'timestamp' in t or t in ('date', 'datetime') -%}{{ return('temporal') }}{%- endif -%}
-  {%- if modules.re.match('^(u?(tiny|small|big|huge)?int(eger)?[0-9]*|int[0-9]+|double( precision)?|float[0-9]*|real|numeric|decimal|number|bignumeric|long|short|byte)(\s*\(.*\))?$', t) -%}
+  {%- if modules.re.match('^(u?(tiny|small|big|huge)?int(eger)?[0-9]*|int[0-9]+|double( precision)?|float[0-9]*|real|numeric|decimal|number|bignumeric|long|short|byte)( *[(].*[)])?$', t) -%}
     {{ return('numerical') }}
   {%- endif -%}
-  {%- if modules.re.match('^(character varying|varchar|nvarchar|char|character|bpchar|text|string|bool|boolean|uuid|enum)(\s*\(.*\))?$', t) -%}
+  {%- if modules.re.match('^(character varying|varchar|nvarchar|char|character|bpchar|text|string|bool|boolean|uuid|enum)( *[(].*[)])?$', t) -%}
     {{ return('categorical') }}
   {%- endif -%}
   {{ return('other') }}

@@ -45,7 +45,7 @@
 {#- A timestamp literal from the configuration, checked for shape (YYYY-MM-DD[ HH:MM[:SS]]). -#}
 {% macro _timestamp_key(monitor_name, key, value) %}
   {%- set text = value | string -%}
-  {%- if value is none or not modules.re.match('^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$', text) -%}
+  {%- if value is none or not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$', text) -%}
     {{ model_monitor.config_error(monitor_name, key, "expected a timestamp like '2024-01-31' or '2024-01-31 12:00:00'; got " ~ value | string) }}
   {%- endif -%}
   {{ return(text | replace('T', ' ')) }}
