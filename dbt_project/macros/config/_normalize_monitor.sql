@@ -16,7 +16,9 @@
   {%- endif -%}
   {%- set allowed = ['name', 'predictions', 'id_column', 'timestamp_column', 'model_version_column',
                      'task', 'prediction_column', 'score_column', 'features', 'labels', 'reference',
-                     'window_grain', 'slices', 'bins', 'top_k', 'lookback_windows'] -%}
+                     'window_grain', 'slices', 'bins', 'top_k', 'lookback_windows',
+                     'decision_threshold', 'positive_class', 'calibration_bins', 'label_lookback_windows',
+                     'latency_column', 'status_column', 'error_statuses'] -%}
   {{ model_monitor._check_keys(name, 'monitors', raw, allowed, ['predictions', 'id_column', 'timestamp_column', 'task', 'reference']) }}
 
   {%- set task = model_monitor._choice_key(name, 'task', raw.get('task'), ['binary', 'multiclass', 'regression'], none) -%}
@@ -30,6 +32,42 @@
   {%- set prediction_column = model_monitor._name_key(name, 'prediction_column', raw.get('prediction_column'), false) -%}
   {%- set score_column = model_monitor._name_key(name, 'score_column', raw.get('score_column'), false) -%}
   {%- set slices = model_monitor._name_list_key(name, 'slices', raw.get('slices')) -%}
+  {%- set latency_column = model_monitor._name_key(name, 'latency_column', raw.get('latency_column'), false) -%}
+  {%- set status_column = model_monitor._name_key(name, 'status_column', raw.get('status_column'), false) -%}
+  {%- set error_statuses = model_monitor._value_list_key(name, 'error_statuses', raw.get('error_statuses'), ['error']) -%}
+  {%- if raw.get('error_statuses') is not none and status_column is none -%}
+    {{ model_monitor.config_error(name, 'error_statuses', "needs status_column") }}
+  {%- endif -%}
+  {%- set calibration_bins = model_monitor._int_key(name, 'calibration_bins', raw.get('calibration_bins'), 10, 2, 100) -%}
+  {%- set label_lookback = model_monitor._int_key(name, 'label_lookback_windows', raw.get('label_lookback_windows'), 30, 0, 100000) -%}
+  {%- set threshold = raw.get('decision_threshold') -%}
+  {%- if threshold is not none and (threshold is not number or threshold is sameas true or threshold is sameas false or threshold < 0 or threshold > 1) -%}
+    {{ model_monitor.config_error(name, 'decision_threshold', "expected a number from 0 to 1; got " ~ threshold | string) }}
+  {%- endif -%}
+  {%- if threshold is not none and (task != 'binary' or score_column is none) -%}
+    {{ model_monitor.config_error(name, 'decision_threshold', "applies to task binary with a score_column") }}
+  {%- endif -%}
+  {%- if task == 'binary' and prediction_column is none and score_column is none -%}
+    {{ model_monitor.config_error(name, 'prediction_column', "task binary needs prediction_column or score_column") }}
+  {%- endif -%}
+  {%- if task == 'multiclass' and prediction_column is none -%}
+    {{ model_monitor.config_error(name, 'prediction_column', "is required for task multiclass (the predicted class)") }}
+  {%- endif -%}
+  {%- set positive_class = raw.get('positive_class') -%}
+  {%- if positive_class is not none and task != 'binary' -%}
+    {{ model_monitor.config_error(name, 'positive_class', "applies to task binary only") }}
+  {%- endif -%}
+  {%- if positive_class is mapping or (positive_class is iterable and positive_class is not string) -%}
+    {{ model_monitor.config_error(name, 'positive_class', "expected one value (a string, number or boolean); got " ~ positive_class | string) }}
+  {%- endif -%}
+  {#- Labels and predicted classes are compared as text; the default accepts 1, 1.0 and true. -#}
+  {%- if positive_class is none -%}
+    {%- set positive_values = ['1', '1.0', 'true'] -%}
+  {%- elif positive_class is sameas true or positive_class is sameas false -%}
+    {%- set positive_values = [positive_class | string | lower] -%}
+  {%- else -%}
+    {%- set positive_values = [positive_class | string] -%}
+  {%- endif -%}
   {%- if task == 'regression' and prediction_column is none -%}
     {{ model_monitor.config_error(name, 'prediction_column', "is required for task regression (the predicted value)") }}
   {%- endif -%}
@@ -43,7 +81,7 @@
 
   {#- Columns used by a role: never inferred as features. -#}
   {%- set reserved = [id_column, ts_column] + slices -%}
-  {%- for column in [version_column, prediction_column, score_column] if column is not none -%}
+  {%- for column in [version_column, prediction_column, score_column, latency_column, status_column] if column is not none -%}
     {%- do reserved.append(column) -%}
   {%- endfor -%}
 
@@ -52,7 +90,7 @@
   {%- set predictions_columns = model_monitor._relation_columns(name, 'predictions', predictions) -%}
   {%- if execute -%}
     {%- for column in reserved -%}
-      {%- set key = 'slices' if column in slices else ('id_column' if column == id_column else ('timestamp_column' if column == ts_column else ('model_version_column' if column == version_column else ('prediction_column' if column == prediction_column else 'score_column')))) -%}
+      {%- set key = 'slices' if column in slices else ('id_column' if column == id_column else ('timestamp_column' if column == ts_column else ('model_version_column' if column == version_column else ('prediction_column' if column == prediction_column else ('score_column' if column == score_column else ('latency_column' if column == latency_column else 'status_column')))))) -%}
       {{ model_monitor._require_column(name, key, predictions_columns, column, predictions) }}
     {%- endfor -%}
     {%- if model_monitor._type_kind(predictions_columns[ts_column]) != 'temporal' -%}
@@ -60,6 +98,9 @@
     {%- endif -%}
     {%- if score_column is not none and model_monitor._type_kind(predictions_columns[score_column]) != 'numerical' -%}
       {{ model_monitor.config_error(name, 'score_column', "column " ~ score_column ~ " has type " ~ predictions_columns[score_column] ~ "; expected a numeric type") }}
+    {%- endif -%}
+    {%- if latency_column is not none and model_monitor._type_kind(predictions_columns[latency_column]) != 'numerical' -%}
+      {{ model_monitor.config_error(name, 'latency_column', "column " ~ latency_column ~ " has type " ~ predictions_columns[latency_column] ~ "; expected a numeric type") }}
     {%- endif -%}
     {%- if task == 'regression' and model_monitor._type_kind(predictions_columns[prediction_column]) != 'numerical' -%}
       {{ model_monitor.config_error(name, 'prediction_column', "column " ~ prediction_column ~ " has type " ~ predictions_columns[prediction_column] ~ "; expected a numeric type for task regression") }}
@@ -91,9 +132,16 @@
       'name': name, 'task': task, 'grain': grain, 'bins': bins, 'top_k': top_k,
       'lookback_windows': lookback, 'predictions': predictions, 'id_column': id_column,
       'timestamp_column': ts_column, 'model_version_column': version_column,
-      'columns': columns, 'slices': slices, 'labels': labels, 'reference': reference} -%}
+      'columns': columns, 'slices': slices, 'labels': labels, 'reference': reference,
+      'prediction_column': prediction_column, 'score_column': score_column,
+      'decision_threshold': threshold if threshold is not none else 0.5,
+      'predicted_class_from_score': score_column is not none and (prediction_column is none or threshold is not none),
+      'positive_values': positive_values, 'calibration_bins': calibration_bins,
+      'label_lookback_windows': label_lookback, 'latency_column': latency_column,
+      'status_column': status_column, 'error_statuses': error_statuses} -%}
   {#- Everything that changes the bins or the reference rows changes this fingerprint. -#}
-  {%- set fingerprint_parts = [name, task, bins | string, top_k | string, reference.spec | string, slices | join(',')] -%}
+  {%- set fingerprint_parts = [name, task, bins | string, top_k | string, reference.spec | string, slices | join(','),
+                               calibration_bins | string, positive_values | join(','), (threshold if threshold is not none else 0.5) | string] -%}
   {%- for column in columns -%}
     {%- do fingerprint_parts.append(column.name ~ ':' ~ column.role ~ ':' ~ column.kind) -%}
   {%- endfor -%}

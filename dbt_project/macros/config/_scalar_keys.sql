@@ -50,3 +50,19 @@
   {%- endif -%}
   {{ return(text | replace('T', ' ')) }}
 {% endmacro %}
+
+{#- A list of scalar values (strings, numbers, booleans), returned as text. -#}
+{% macro _value_list_key(monitor_name, key, value, default) %}
+  {%- if value is none -%}{{ return(default) }}{%- endif -%}
+  {%- if value is string or value is mapping or value is not iterable or value | length == 0 -%}
+    {{ model_monitor.config_error(monitor_name, key, "expected a non-empty list of values; got " ~ value | string) }}
+  {%- endif -%}
+  {%- set values = [] -%}
+  {%- for item in value -%}
+    {%- if item is mapping or (item is iterable and item is not string) or item is none -%}
+      {{ model_monitor.config_error(monitor_name, key, "entry " ~ loop.index ~ " is not a single value: " ~ item | string) }}
+    {%- endif -%}
+    {%- do values.append(item | string | lower if (item is sameas true or item is sameas false) else item | string) -%}
+  {%- endfor -%}
+  {{ return(values) }}
+{% endmacro %}
