@@ -3,9 +3,11 @@
   fixed shape every model reads: monitor_name, row_id, window_kind, window_start, window_end,
   model_version,
   v_<i> (monitored column i: double or string), s_<j> (slice column j as string).
-  `cutoff` (a 'YYYY-MM-DD HH:MM:SS' window start, or none) limits current rows to recent windows.
+  Also observed_at (the prediction timestamp) and label_arrived_at (the counted label's timestamp).
+  `cutoff` (a 'YYYY-MM-DD HH:MM:SS' window start, or none) limits current rows to recent windows;
+  `extra_windows` (window starts) adds older windows to them.
 -#}
-{% macro monitor_rows(monitor, side, cutoff=none) %}
+{% macro monitor_rows(monitor, side, cutoff=none, extra_windows=none) %}
   {%- set q = model_monitor.quote_name -%}
   {%- set lit = model_monitor.string_literal -%}
   {%- set ts = 'p.' ~ q(monitor.timestamp_column) -%}
@@ -52,6 +54,16 @@
   {%- for slice in monitor.slices %}
     cast(p.{{ q(slice) }} as {{ dbt.type_string() }}) as s_{{ loop.index }},
   {%- endfor %}
+  {%- if from_relation %}
+    {{ ts }} as observed_at,
+  {%- else %}
+    cast(null as {{ dbt.type_timestamp() }}) as observed_at,
+  {%- endif %}
+  {%- if from_relation and monitor.labels is not none and monitor.labels.timestamp_column is not none %}
+    labels.label_arrived_at,
+  {%- else %}
+    cast(null as {{ dbt.type_timestamp() }}) as label_arrived_at,
+  {%- endif %}
     1 as row_weight
   {%- if from_relation %}
   from {{ monitor.predictions }} as p
@@ -64,7 +76,10 @@
     and {{ ts }} >= {{ model_monitor.timestamp_literal(monitor.reference.between[0]) }}
     and {{ ts }} < {{ model_monitor.timestamp_literal(monitor.reference.between[1]) }}
     {%- elif cutoff is not none %}
-    and {{ ts }} >= {{ model_monitor.timestamp_literal(cutoff) }}
+    and ({{ ts }} >= {{ model_monitor.timestamp_literal(cutoff) }}
+      {%- for window_start in extra_windows or [] %}
+      or ({{ ts }} >= {{ model_monitor.timestamp_literal(window_start) }} and {{ ts }} < {{ dbt.dateadd(monitor.grain, 1, model_monitor.timestamp_literal(window_start)) }})
+      {%- endfor %})
     {%- endif %}
   {%- else %}
   from {{ monitor.reference.relation }} as p
@@ -74,11 +89,12 @@
 {#- One label per prediction id: the latest to arrive (then the largest), so a duplicate never doubles a row. -#}
 {% macro _latest_labels(labels) %}
   {%- set q = model_monitor.quote_name -%}
-  select label_id, label_value
+  select label_id, label_value, label_arrived_at
   from (
     select
       cast(l.{{ q(labels.id_column) }} as {{ dbt.type_string() }}) as label_id,
       l.{{ q(labels.label_column) }} as label_value,
+      {% if labels.timestamp_column is not none %}l.{{ q(labels.timestamp_column) }}{% else %}cast(null as {{ dbt.type_timestamp() }}){% endif %} as label_arrived_at,
       row_number() over (
         partition by l.{{ q(labels.id_column) }}
         order by

@@ -1,0 +1,76 @@
+{#-
+  Which current windows an outcome model (performance, calibration, ...) recomputes, per monitor:
+  {cutoff, extra_windows, labels_as_of}. cutoff none = every window. Otherwise windows from
+  `last stored - lookback_windows`, plus older windows (not older than `last stored -
+  label_lookback_windows`) with a prediction whose label arrived after the stored labels_as_of;
+  without a label timestamp, every window within label_lookback_windows.
+  labels_as_of is the labels' newest timestamp now, stored with the rows for the next run.
+-#}
+{% macro outcome_window_plans(monitors, versions) %}
+  {%- set plans = {} -%}
+  {%- if not execute -%}{{ return(plans) }}{%- endif -%}
+  {%- set q = model_monitor.quote_name -%}
+  {%- set stored = {} -%}
+  {%- if is_incremental() -%}
+    {%- set result = run_query(
+        "select monitor_name, reference_version, max(window_start), max(labels_as_of) from " ~ this
+        ~ " where window_kind = 'current' group by monitor_name, reference_version") -%}
+    {%- for row in result.rows -%}
+      {%- do stored.update({row[0]: stored.get(row[0], []) + [row]}) -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- set grain_hours = {'hour': 1, 'day': 24, 'week': 168} -%}
+  {%- for monitor in monitors -%}
+    {%- set labels = monitor.labels -%}
+    {%- set labels_as_of = none -%}
+    {%- if labels is not none and labels.timestamp_column is not none -%}
+      {%- set newest = run_query("select max(" ~ q(labels.timestamp_column) ~ ") from " ~ labels.relation).rows[0][0] -%}
+      {%- set labels_as_of = model_monitor._timestamp_text(newest) -%}
+    {%- endif -%}
+    {%- set plan = {'cutoff': none, 'extra_windows': [], 'labels_as_of': labels_as_of} -%}
+    {%- set rows = stored.get(monitor.name, []) -%}
+    {%- if rows | length == 1 and rows[0][1] == versions.get(monitor.name) and rows[0][2] is not none -%}
+      {%- set last_start = model_monitor._as_datetime(rows[0][2]) -%}
+      {%- set hours = grain_hours[monitor.grain] -%}
+      {%- set cutoff = last_start - modules.datetime.timedelta(hours=hours * monitor.lookback_windows) -%}
+      {%- set floor = last_start - modules.datetime.timedelta(hours=hours * monitor.label_lookback_windows) -%}
+      {%- if labels is not none and labels.timestamp_column is none and floor < cutoff -%}
+        {%- set cutoff = floor -%}
+      {%- elif labels is not none and floor < cutoff -%}
+        {%- set stored_as_of = model_monitor._timestamp_text(rows[0][3]) -%}
+        {%- set late -%}
+          select distinct {{ dbt.date_trunc(monitor.grain, 'p.' ~ q(monitor.timestamp_column)) }}
+          from {{ monitor.predictions }} as p
+          inner join {{ labels.relation }} as l
+            on cast(p.{{ q(monitor.id_column) }} as {{ dbt.type_string() }}) = cast(l.{{ q(labels.id_column) }} as {{ dbt.type_string() }})
+          where p.{{ q(monitor.timestamp_column) }} >= {{ model_monitor.timestamp_literal(floor.strftime('%Y-%m-%d %H:%M:%S')) }}
+            and p.{{ q(monitor.timestamp_column) }} < {{ model_monitor.timestamp_literal(cutoff.strftime('%Y-%m-%d %H:%M:%S')) }}
+            {%- if stored_as_of is not none %}
+            and l.{{ q(labels.timestamp_column) }} > {{ model_monitor.timestamp_literal(stored_as_of) }}
+            {%- endif %}
+        {%- endset -%}
+        {%- for row in run_query(late).rows -%}
+          {%- do plan.extra_windows.append(model_monitor._timestamp_text(row[0])) -%}
+        {%- endfor -%}
+      {%- endif -%}
+      {%- do plan.update({'cutoff': cutoff.strftime('%Y-%m-%d %H:%M:%S')}) -%}
+    {%- endif -%}
+    {%- do plans.update({monitor.name: plan}) -%}
+  {%- endfor -%}
+  {{ return(plans) }}
+{% endmacro %}
+
+{#- 'YYYY-MM-DD HH:MM:SS' for a datetime/date/ISO string from a query, none for NULL. -#}
+{% macro _timestamp_text(value) %}
+  {%- if value is none -%}{{ return(none) }}{%- endif -%}
+  {{ return(model_monitor._as_datetime(value).strftime('%Y-%m-%d %H:%M:%S')) }}
+{% endmacro %}
+
+{% macro _as_datetime(value) %}
+  {%- if value is string -%}
+    {{ return(modules.datetime.datetime.fromisoformat(value)) }}
+  {%- elif value.hour is not defined -%}
+    {{ return(modules.datetime.datetime(value.year, value.month, value.day)) }}
+  {%- endif -%}
+  {{ return(value) }}
+{% endmacro %}
