@@ -1,0 +1,95 @@
+{#-
+  Score-based metrics of binary classification per window group, from score_aggregates_sql:
+  ROC AUC = sum over positives of (negatives below + half the negatives tied) / (P * N)
+  (Mann-Whitney with midranks, sklearn's roc_auc_score); average precision = sum over distinct
+  scores of positives_at_s * precision(score >= s) / P (sklearn's step-wise AP); log loss with
+  probabilities clipped to [eps, 1 - eps]; Brier score; expected calibration error.
+-#}
+{% macro binary_score_metrics(aggregates_cte) %}
+  {%- set d = model_monitor.divide %}
+  {%- set metrics = [
+      ('roc_auc', d('auc_numerator', 'cast(positives as ' ~ model_monitor.type_double() ~ ') * negatives')),
+      ('average_precision', d('ap_numerator', 'positives')),
+      ('log_loss', 'log_loss'),
+      ('brier_score', 'brier_score'),
+      ('expected_calibration_error', 'expected_calibration_error')] %}
+  select * from (
+  {{ model_monitor.metric_rows(aggregates_cte, metrics, 'realized',
+      "case when labeled_count = 0 then 'no_labels' else 'single_class' end") }}
+  ) as binary_score_rows
+{% endmacro %}
+
+{#-
+  Per group: positives, negatives, auc_numerator, ap_numerator, log_loss, brier_score,
+  expected_calibration_error, labeled_count (labeled rows with a finite score).
+  `bins_sql` gives each row's calibration bin count for its monitor.
+-#}
+{% macro score_aggregates_sql(outcomes_cte, groups_cte, bins_sql) %}
+  {%- set double = model_monitor.type_double() -%}
+  {%- set g = model_monitor.metric_group_columns() %}
+  select
+    {{ model_monitor.metric_group_columns('grp') }},
+    coalesce(r.positives, 0) as positives, coalesce(r.negatives, 0) as negatives,
+    r.auc_numerator, r.ap_numerator, m.log_loss, m.brier_score, e.expected_calibration_error,
+    coalesce(m.labeled_count, 0) as labeled_count
+  from {{ groups_cte }} as grp
+  left join (
+    select {{ g }},
+      max(positives) as positives, max(negatives) as negatives,
+      sum(pos * (coalesce(negatives_below, 0) + 0.5 * neg)) as auc_numerator,
+      sum(pos * cast(positives_at_or_above as {{ double }}) / (positives_at_or_above + negatives_at_or_above)) as ap_numerator
+    from (
+      select p.*,
+        sum(neg) over (partition by {{ g }} order by score rows between unbounded preceding and 1 preceding) as negatives_below,
+        sum(pos) over (partition by {{ g }} order by score desc rows between unbounded preceding and current row) as positives_at_or_above,
+        sum(neg) over (partition by {{ g }} order by score desc rows between unbounded preceding and current row) as negatives_at_or_above,
+        sum(pos) over (partition by {{ g }}) as positives,
+        sum(neg) over (partition by {{ g }}) as negatives
+      from (
+        select {{ g }}, score,
+          sum(case when label_class = '1' then 1 else 0 end) as pos,
+          sum(case when label_class = '0' then 1 else 0 end) as neg
+        from {{ outcomes_cte }}
+        where label_class is not null and {{ model_monitor.is_finite('score') }}
+        group by {{ g }}, score
+      ) as p
+    ) as ranked
+    group by {{ g }}
+  ) as r
+    on {{ model_monitor.same_metric_group('grp', 'r') }}
+  left join (
+    -- log loss clips probabilities to [eps, 1 - eps], eps = float64 machine epsilon (sklearn 1.9)
+    select {{ g }},
+      avg(-(y * ln(clipped) + (1 - y) * ln(1 - clipped))) as log_loss,
+      avg((score - y) * (score - y)) as brier_score,
+      count(*) as labeled_count
+    from (
+      select {{ g }}, score,
+        case when label_class = '1' then 1.0 else 0.0 end as y,
+        greatest(cast('2.220446049250313e-16' as {{ double }}), least(cast('0.9999999999999998' as {{ double }}), score)) as clipped
+      from {{ outcomes_cte }}
+      where label_class is not null and {{ model_monitor.is_finite('score') }}
+    ) as scored
+    group by {{ g }}
+  ) as m
+    on {{ model_monitor.same_metric_group('grp', 'm') }}
+  left join (
+    -- ECE = sum over bins of n_b / n * |mean score_b - positive rate_b|
+    select {{ g }}, sum(bin_rows * abs(mean_score - positive_rate)) / sum(bin_rows) as expected_calibration_error
+    from (
+      select {{ g }}, {{ model_monitor.calibration_bin('score', bins_sql) }} as bin_index,
+        count(*) as bin_rows, avg(score) as mean_score,
+        avg(case when label_class = '1' then 1.0 else 0.0 end) as positive_rate
+      from {{ outcomes_cte }}
+      where label_class is not null and {{ model_monitor.is_finite('score') }}
+      group by {{ g }}, {{ model_monitor.calibration_bin('score', bins_sql) }}
+    ) as cells
+    group by {{ g }}
+  ) as e
+    on {{ model_monitor.same_metric_group('grp', 'e') }}
+{% endmacro %}
+
+{#- Calibration bin of a probability: ((k-1)/B, k/B] -> k, clamped into 1..B. -#}
+{% macro calibration_bin(score, bins_sql) -%}
+  cast(least(greatest(ceil({{ score }} * {{ bins_sql }}), 1), {{ bins_sql }}) as {{ dbt.type_int() }})
+{%- endmacro %}

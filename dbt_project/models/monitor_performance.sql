@@ -1,0 +1,90 @@
+{{ config(materialized='incremental', unique_key='window_key', incremental_strategy=model_monitor.window_incremental_strategy(), on_schema_change='fail') }}
+-- depends_on: {{ ref('mm_reference_versions') }}
+-- depends_on: {{ ref('mm_score_calibration') }}
+{#-
+  Model performance per window (the reference's own included), model version, slice and metric:
+  realized metrics from labeled rows (binary, multiclass, regression), and for binary monitors
+  with a score the CBPE estimate from every scored row. One row per metric; an undefined value is
+  NULL with its undefined_reason. Late labels recompute the windows they land in (see
+  outcome_window_plans).
+-#}
+{%- set monitors = model_monitor.get_monitors() -%}
+{%- set versions = model_monitor.current_reference_versions() -%}
+{%- set plans = model_monitor.outcome_window_plans(monitors, versions) -%}
+{%- set with_reference = model_monitor.reference_monitors_to_build(monitors, versions, "window_kind = 'reference'") | map(attribute='name') | list -%}
+{%- set lit = model_monitor.string_literal -%}
+{%- set by_task = {'binary': [], 'multiclass': [], 'regression': []} -%}
+{%- for monitor in monitors -%}{%- do by_task[monitor.task].append(monitor) -%}{%- endfor -%}
+{%- set scored = by_task.binary | selectattr('score_column') | list -%}
+{%- set g = model_monitor.metric_group_columns() %}
+with
+{% for monitor in monitors %}
+outcomes_{{ loop.index }} as (
+  {{ model_monitor.outcome_rows(monitor, 'current', plans.get(monitor.name)) }}
+  {%- if monitor.name in with_reference %}
+  union all
+  {{ model_monitor.outcome_rows(monitor, 'reference') }}
+  {%- endif %}
+),
+{%- endfor %}
+{%- for task, task_monitors in by_task.items() if task_monitors %}
+{{ task }}_outcomes as (
+  {%- for monitor in task_monitors %}
+  {% if not loop.first %}union all {% endif %}select * from outcomes_{{ monitors.index(monitor) + 1 }}
+  {%- endfor %}
+),
+{{ task }}_groups as (
+  select distinct {{ g }} from {{ task }}_outcomes
+),
+{%- endfor %}
+{%- if by_task.binary %}
+binary_confusion as (
+  {{ model_monitor.binary_confusion_sql('binary_outcomes', 'binary_groups') }}
+),
+{%- endif %}
+{%- if scored %}
+score_aggregates as (
+  {{ model_monitor.score_aggregates_sql('binary_outcomes', 'binary_groups', model_monitor.monitor_setting_sql(scored, 'calibration_bins')) }}
+),
+calibrated_rows as (
+  -- every scored row (labeled or not) with its CBPE-calibrated probability
+  select o.*, coalesce(c.calibrated_probability, o.score) as probability
+  from binary_outcomes as o
+  inner join {{ ref('mm_score_calibration') }} as c
+    on o.monitor_name = c.monitor_name
+    and (c.lower_bound is null or o.score > c.lower_bound)
+    and (c.upper_bound is null or o.score <= c.upper_bound)
+  where {{ model_monitor.is_finite('o.score') }} and o.predicted_class is not null
+),
+{%- endif %}
+{%- if by_task.multiclass %}
+multiclass_class_counts as (
+  {{ model_monitor.multiclass_class_counts_sql('multiclass_outcomes') }}
+),
+{%- endif %}
+metrics as (
+  {%- set parts = [] %}
+  {%- if by_task.binary %}{% do parts.append(model_monitor.binary_count_metrics('binary_confusion')) %}{% endif %}
+  {%- if scored %}
+    {%- do parts.append(model_monitor.binary_score_metrics('score_aggregates')) %}
+    {%- do parts.append(model_monitor.cbpe_metrics('calibrated_rows', 'binary_groups')) %}
+  {%- endif %}
+  {%- if by_task.multiclass %}
+    {%- do parts.append(model_monitor.multiclass_per_class_metrics('multiclass_class_counts')) %}
+    {%- do parts.append(model_monitor.multiclass_average_metrics('multiclass_class_counts', 'multiclass_groups')) %}
+  {%- endif %}
+  {%- if by_task.regression %}{% do parts.append(model_monitor.regression_metrics('regression_outcomes', 'regression_groups')) %}{% endif %}
+  {{ parts | join('\n  union all\n') }}
+)
+select
+  {{ model_monitor.window_key('m.monitor_name', 'm.window_kind', 'm.window_start') }} as window_key,
+  {{ model_monitor.metric_group_columns('m') }},
+  m.metric_source,
+  m.metric_name,
+  m.class_label,
+  m.metric_value,
+  m.labeled_count,
+  case when m.metric_value is null then m.undefined_reason end as undefined_reason,
+  case {% for monitor in monitors %}when m.monitor_name = {{ lit(monitor.name) }} then {% if plans.get(monitor.name, {}).get('labels_as_of') %}{{ model_monitor.timestamp_literal(plans[monitor.name].labels_as_of) }}{% else %}cast(null as {{ dbt.type_timestamp() }}){% endif %} {% endfor %}end as labels_as_of,
+  {{ model_monitor.reference_version_expr(monitors, versions, 'm.monitor_name') }} as reference_version
+from metrics as m
