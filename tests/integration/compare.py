@@ -31,7 +31,7 @@ def is_nan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def same(expected: Any, actual: Any) -> bool:
+def same(expected: Any, actual: Any, abs_tol: float = ABS_TOL) -> bool:
     """NULL only equals NULL; numbers to 1e-9 relative (1e-12 absolute); the rest exactly."""
     if expected is None or actual is None:
         return expected is None and actual is None
@@ -42,7 +42,7 @@ def same(expected: Any, actual: Any) -> bool:
             return is_nan(expected) and is_nan(actual)
         if math.isinf(expected) or math.isinf(actual):
             return expected == actual
-        return math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+        return math.isclose(expected, actual, rel_tol=REL_TOL, abs_tol=abs_tol)
     if isinstance(expected, (dt.datetime, pd.Timestamp)):
         return ts(expected) == ts(actual)
     return bool(expected == actual)
@@ -63,13 +63,17 @@ def diff_rows(
     actual: dict[tuple, dict[str, Any]],
     fields: Iterable[str],
     null_may_be: dict[str, tuple[Any, ...]] | None = None,
+    abs_tol: dict[str, Callable[[dict[str, Any]], float]] | None = None,
 ) -> list[str]:
     """Human-readable differences of the given fields over the keys both sides have.
 
     `null_may_be` lists, per field, values accepted where NULL is expected: only for the cells
     docs/design.md leaves open (e.g. nan_count of a categorical column may be 0 or NULL).
+    `abs_tol` widens the absolute tolerance of a field as a function of the expected row, for
+    statistics whose floating-point conditioning is worse than 1e-9 in some rows.
     """
     null_may_be = null_may_be or {}
+    abs_tol = abs_tol or {}
     problems = []
     for key in expected.keys() & actual.keys():
         e_row, a_row = expected[key], actual[key]
@@ -78,7 +82,8 @@ def diff_rows(
                 problems.append(f"column {f!r} missing from the table")
                 return problems
             e, a = e_row.get(f), a_row[f]
-            if same(e, a):
+            tol = max(ABS_TOL, abs_tol[f](e_row)) if f in abs_tol and e is not None else ABS_TOL
+            if same(e, a, tol):
                 continue
             if e is None and any(same(x, a) for x in null_may_be.get(f, ())):
                 continue

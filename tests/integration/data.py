@@ -27,6 +27,8 @@ INF = float("inf")
 ORDER_AMOUNT = "Order Amount"
 CUSTOMER_TIER = "Customer Tier"
 EMPTY_COL = "EmptyCol"
+SALE_ID = "Sale ID"
+ONLY_NAN = "Only NaN"
 RESERVED_SELECT = "select"
 
 # Reference counts are built so that four plan values tie for the second place; top_k = 4
@@ -34,7 +36,7 @@ RESERVED_SELECT = "select"
 PLAN_LEADER = "basic"
 PLAN_TIED = ("O'Brien", "café", "pro", "日本語")
 PLAN_RARE = ('say "hi"', "a,b", "back\\slash", "enterprise", "🙂 emoji")
-PLAN_UNSEEN = ("unseen-1", "ünseen ☃", "it's new")
+PLAN_UNSEEN = ("unseen-1", "ünseen ☃", "it's new", "")
 
 
 @dataclass(frozen=True)
@@ -212,14 +214,19 @@ def _ids(rng: np.random.Generator, prefix: str, n: int, dup_rate: float) -> list
 
 
 def _plan_reference(rng: np.random.Generator, n: int) -> list[Any]:
-    tied = max(2, n // 10)
-    values: list[Any] = [PLAN_LEADER] * (n // 4)
+    """Exact counts: the leader, four tied values, then rarer ones (each below the tie)."""
+    tied = max(3, n // 10)
+    values: list[Any] = [PLAN_LEADER] * (tied + 1 + n // 10)
     for v in PLAN_TIED:
         values += [v] * tied
-    rest = n - len(values)
-    nulls = rest // 6
-    values += [None] * nulls
-    values += _choice(rng, list(PLAN_RARE), [5, 4, 3, 2, 1], rest - nulls)
+    values += [None] * (n // 20)
+    rest = max(0, n - len(values))
+    per_rare = min(tied - 1, -(-rest // len(PLAN_RARE)))
+    for v in PLAN_RARE:
+        take = min(per_rare, rest)
+        values += [v] * take
+        rest -= take
+    values += [None] * rest  # whatever the rare values could not take
     rng.shuffle(values)  # type: ignore[arg-type]
     return values
 
@@ -253,13 +260,13 @@ def _churn(
     }
     score = _sprinkle(rng, [float(s) for s in score_raw], {"null": 0.03, "nan": 0.01})
     plan_pool = [PLAN_LEADER, *PLAN_TIED, *PLAN_RARE, *PLAN_UNSEEN, None]
-    plan_p = [20, 9, 10, 8, 9, 2, 2, 1, 2, 1, 1, 1, 1, 3]
+    plan_p = [20, 9, 10, 8, 9, 2, 2, 1, 2, 1, 1, 1, 1, 1, 3]
     data: dict[str, list[Any]] = {
         "prediction_id": _ids(rng, "p", n_pred, 0.02),
         "predicted_at": ts,
         "model_version": ["v1" if d < 2 else str(rng.choice(["v1", "v2"])) for d in day_no],
         "country": _choice(rng, ["DE", "FR", "US", "JP", None], [5, 3, 6, 1, 1], n_pred),
-        CUSTOMER_TIER: _choice(rng, ["gold", "silver", None], [2, 5, 1], n_pred),
+        CUSTOMER_TIER: _choice(rng, ["gold", "silver", "", None], [2, 5, 0.5, 1], n_pred),
         "score": score,
         "predicted_class": [
             None if s is None or s != s else ("1" if s >= 0.5 else "0") for s in score
@@ -307,7 +314,7 @@ def _churn(
     }
     ref_data: dict[str, list[Any]] = {
         "country": _choice(rng, ["DE", "FR", "US", None], [5, 3, 6, 1], n_ref),
-        CUSTOMER_TIER: _choice(rng, ["gold", "silver", None], [2, 5, 1], n_ref),
+        CUSTOMER_TIER: _choice(rng, ["gold", "silver", "", None], [2, 5, 0.5, 1], n_ref),
         "score": ref_score,
         "predicted_class": [
             None if s is None or s != s else ("1" if s >= 0.5 else "0") for s in ref_score
@@ -353,7 +360,10 @@ def _sales(rng: np.random.Generator, n_pred: int) -> tuple[dict[str, Table], Mon
     """Regression, weekly windows (one week empty), `between` reference, inferred features."""
     weeks = [dt.datetime(2024, 2, 26) + dt.timedelta(weeks=w) for w in range(6)]
     busy = [w for i, w in enumerate(weeks) if i != 3]
-    ts = sorted(_timestamps(rng, busy, dt.timedelta(weeks=1), n_pred))
+    ts = _timestamps(rng, busy, dt.timedelta(weeks=1), n_pred)
+    # the `between` range is [start, end): one row exactly on each end
+    ts[1], ts[2] = dt.datetime(2024, 2, 28), dt.datetime(2024, 3, 6)
+    ts.sort()
     y_hat = np.round(rng.normal(100, 15, n_pred), 0)
     cols = {
         "id": TEXT,
@@ -380,11 +390,11 @@ def _sales(rng: np.random.Generator, n_pred: int) -> tuple[dict[str, Table], Mon
     predictions = Table("sales_predictions", cols, _frame(cols, data))
     ids = sorted(set(data["id"]))
     actual = [float(v) for v in np.round(rng.normal(100, 20, len(ids)), 0)]
-    label_cols = {"id": TEXT, "actual": DOUBLE}
+    label_cols = {SALE_ID: TEXT, "actual": DOUBLE}
     labels = Table(
         "sales_labels",
         label_cols,
-        _frame(label_cols, {"id": ids, "actual": _sprinkle(rng, actual, {"null": 0.05})}),
+        _frame(label_cols, {SALE_ID: ids, "actual": _sprinkle(rng, actual, {"null": 0.05})}),
     )
     monitor = MonitorSpec(
         name="sales.v2-reg",
@@ -394,7 +404,7 @@ def _sales(rng: np.random.Generator, n_pred: int) -> tuple[dict[str, Table], Mon
         timestamp_column="ts",
         prediction_column="y_hat",
         features=None,  # every other column: Temperature, region
-        labels=LabelsSpec(table=labels.name, label_column="actual", id_column="id"),
+        labels=LabelsSpec(table=labels.name, label_column="actual", id_column=SALE_ID),
         # Wednesday to Wednesday: its start is no window start of a weekly monitor.
         reference=ReferenceSpec(between=("2024-02-28", "2024-03-06"), version="r1"),
         window_grain="week",
@@ -418,20 +428,28 @@ def _hourly(rng: np.random.Generator, n_pred: int) -> tuple[dict[str, Table], Mo
         "x": DOUBLE,
         "Mixed Case": TEXT,
         "order": DOUBLE,
+        ONLY_NAN: DOUBLE,
     }
     data: dict[str, list[Any]] = {
         "ID": _ids(rng, "h", n_pred, 0.1),
         "Event Time": sorted(_timestamps(rng, hours, dt.timedelta(hours=1), n_pred)),
-        "ver": _choice(rng, ["m1", "m2"], [1, 1], n_pred),
+        "ver": _choice(rng, ["m1", "m2", None], [1, 1, 0.3], n_pred),
         "predicted_label": _choice(rng, ["cat", "dog", "bird", None], [3, 2, 1, 0.3], n_pred),
         "x": _sprinkle(
             rng, [float(v) for v in rng.integers(1, 5, n_pred)], {"null": 0.1, "nan": 0.05}
         ),
         "Mixed Case": _choice(rng, ["A", "b", "Ä", "a'b", None], [3, 3, 1, 1, 1], n_pred),
         "order": _sprinkle(rng, [float(v) for v in rng.integers(0, 8, n_pred)], {"-inf": 0.05}),
+        ONLY_NAN: _sprinkle(rng, [0.5] * n_pred, {"nan": 0.5, "inf": 0.1, "null": 0.1}),
     }
     predictions = Table("hourly_predictions", cols, _frame(cols, data))
-    ref_cols = {"predicted_label": TEXT, "x": DOUBLE, "Mixed Case": TEXT, "order": DOUBLE}
+    ref_cols = {
+        "predicted_label": TEXT,
+        "x": DOUBLE,
+        "Mixed Case": TEXT,
+        "order": DOUBLE,
+        ONLY_NAN: DOUBLE,
+    }
     ref = Table(
         "hourly_reference",
         ref_cols,
@@ -442,6 +460,7 @@ def _hourly(rng: np.random.Generator, n_pred: int) -> tuple[dict[str, Table], Mo
                 "x": [3.0, 3.0, None, 3.0, NAN, 3.0],  # one finite value, repeated
                 "Mixed Case": ["b", "A", "A", "b", "Ä", None],  # A and b tie
                 "order": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+                ONLY_NAN: [NAN, INF, None, NAN, -INF, NAN],  # non-null, yet no finite value
             },
         ),
     )
@@ -453,7 +472,12 @@ def _hourly(rng: np.random.Generator, n_pred: int) -> tuple[dict[str, Table], Mo
         timestamp_column="Event Time",
         model_version_column="ver",
         prediction_column="predicted_label",
-        features={"x": "numerical", "Mixed Case": "categorical", "order": "numerical"},
+        features={
+            "x": "numerical",
+            "Mixed Case": "categorical",
+            "order": "numerical",
+            ONLY_NAN: "numerical",
+        },
         reference=ReferenceSpec(table=ref.name),
         window_grain="hour",
         bins=3,
@@ -474,7 +498,8 @@ def make_scenario(seed: int, size: str = "medium") -> Scenario:
     sales_tables, sales = _sales(rng, int(400 * f))
     hourly_tables, hourly = _hourly(rng, max(30, int(60 * f)))
     tables = {**churn_tables, **sales_tables, **hourly_tables}
-    return Scenario(tables=tables, monitors=[churn, sales, hourly], seed=seed)
+    # A configured epsilon (the incremental tests keep the default).
+    return Scenario(tables=tables, monitors=[churn, sales, hourly], seed=seed, epsilon=0.0005)
 
 
 def make_churn_only(seed: int, n_pred: int, n_ref: int, prefix: str = "churn") -> Scenario:

@@ -17,9 +17,16 @@ from typing import Any
 
 from .data import DOUBLE, TEXT, TIMESTAMP, Table
 
+BOOLEAN = "boolean"  # only the outcome tests use it (labels and predicted classes as booleans)
+
 ENGINE_TYPES = {
-    "duckdb": {DOUBLE: "DOUBLE", TEXT: "VARCHAR", TIMESTAMP: "TIMESTAMP"},
-    "postgres": {DOUBLE: "double precision", TEXT: "text", TIMESTAMP: "timestamp"},
+    "duckdb": {DOUBLE: "DOUBLE", TEXT: "VARCHAR", TIMESTAMP: "TIMESTAMP", BOOLEAN: "BOOLEAN"},
+    "postgres": {
+        DOUBLE: "double precision",
+        TEXT: "text",
+        TIMESTAMP: "timestamp",
+        BOOLEAN: "boolean",
+    },
 }
 
 
@@ -187,6 +194,9 @@ def _duckdb_insert(
         elif kind == TEXT:
             frame[f"v{i}"] = pd.Series(values, dtype=object)
             select.append(f"cast(v{i} as varchar)")
+        elif kind == BOOLEAN:
+            frame[f"v{i}"] = pd.Series(values, dtype=object)
+            select.append(f"cast(v{i} as boolean)")
         else:
             frame[f"v{i}"] = pd.Series(pd.to_datetime(values), dtype="datetime64[us]")
             select.append(f"cast(v{i} as timestamp)")

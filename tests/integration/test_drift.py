@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sys
 from typing import Any
 
 import pytest
@@ -20,6 +22,7 @@ BINNED = [
     "l_infinity",
 ]
 RAW = ["ks_statistic", "wasserstein", "wasserstein_normed"]
+EPS = sys.float_info.epsilon
 
 
 def _rows(built: Build) -> dict[tuple, dict[str, Any]]:
@@ -44,11 +47,25 @@ def test_bin_count_is_the_number_of_value_bins(built: Build, expected: Expected)
     assert not problems, report("bin_count differs", problems)
 
 
+def js_conditioning(row: dict[str, Any]) -> float:
+    """Absolute error any double evaluation of js_distance carries, scipy's included.
+
+    Each bin adds p * ln(p / m) with ln of a number near 1 exact only to ~eps absolute, and the
+    first-order terms cancel across bins: the divergence D is known to ~8 eps at best, so
+    sqrt(D) to 8 eps / (2 sqrt(D)). That exceeds 1e-9 relative only for nearly equal
+    distributions (js_distance below ~1e-3).
+    """
+    js = row["js_distance"]
+    return 8 * EPS / (2 * js) if js else math.sqrt(8 * EPS)
+
+
 @pytest.mark.parametrize("metric", BINNED)
 def test_binned_statistic_equals_scipy_on_the_counts(
     built: Build, expected: Expected, metric: str
 ) -> None:
-    problems = diff_rows(expected.drift, _rows(built), [metric])
+    problems = diff_rows(
+        expected.drift, _rows(built), [metric], abs_tol={"js_distance": js_conditioning}
+    )
     assert not problems, report(f"{metric} differs from scipy/numpy", problems)
 
 

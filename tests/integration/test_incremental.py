@@ -20,7 +20,14 @@ from .conftest import bins_key, distribution_key, drift_key, quality_key
 from .data import Scenario, Table, make_churn_only
 from .dbt_runner import TABLES, DbtProject
 from .loaders import Warehouse
-from .reference_impl import expected_reference_bins, prepare, window_spine
+from .reference_impl import (
+    DRIFT_METRICS,
+    expected_reference_bins,
+    expected_tables,
+    prepare,
+    window_spine,
+)
+from .test_drift import js_conditioning
 
 MONITOR = "inc"
 NEW_DAY = dt.datetime(2024, 3, 9)  # appended in step 3; the initial load ends on 2024-03-08
@@ -388,3 +395,44 @@ def test_the_story_covers_an_empty_window(story: Story) -> None:
 def test_the_package_data_tests_pass_in_every_step(story: Story) -> None:
     story.snap("version")
     assert not story.failed_tests, story.failed_tests
+
+
+@pytest.mark.parametrize("step", ["new_day", "reference"])
+def test_incremental_tables_equal_the_reference_implementation(story: Story, step: str) -> None:
+    """After an incremental append (and after a reference change), with the default epsilon."""
+    tables = _untamper(story.snap(step))
+    want = expected_tables(story.data[step])
+    checks = [
+        (
+            "monitor_reference_bins",
+            bins_key,
+            want.reference_bins,
+            [
+                "bin_type",
+                "lower_bound",
+                "upper_bound",
+                "category",
+                "reference_count",
+                "reference_share",
+            ],
+        ),
+        (
+            "monitor_distributions",
+            distribution_key,
+            want.distributions,
+            ["bin_count", "bin_share", "value_share"],
+        ),
+        (
+            "monitor_drift",
+            drift_key,
+            want.drift,
+            ["reference_count", "current_count", *DRIFT_METRICS],
+        ),
+    ]
+    for table, key, expected, fields in checks:
+        got, dupes = index_rows(tables[table], key)
+        assert not dupes, report(f"{step}: duplicates in {table}", dupes)
+        missing, extra = missing_and_extra(expected, got)
+        assert not missing and not extra, report(f"{step}: {table} keys", missing + extra)
+        problems = diff_rows(expected, got, fields, abs_tol={"js_distance": js_conditioning})
+        assert not problems, report(f"{step}: {table} differs", problems)
