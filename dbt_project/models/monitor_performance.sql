@@ -85,6 +85,6 @@ select
   m.metric_value,
   m.labeled_count,
   case when m.metric_value is null then m.undefined_reason end as undefined_reason,
-  case {% for monitor in monitors %}when m.monitor_name = {{ lit(monitor.name) }} then {% if plans.get(monitor.name, {}).get('labels_as_of') %}{{ model_monitor.timestamp_literal(plans[monitor.name].labels_as_of) }}{% else %}cast(null as {{ dbt.type_timestamp() }}){% endif %} {% endfor %}end as labels_as_of,
+  {{ model_monitor.labels_as_of_expr(monitors, plans, 'm.monitor_name') }} as labels_as_of,
   {{ model_monitor.reference_version_expr(monitors, versions, 'm.monitor_name') }} as reference_version
 from metrics as m
