@@ -151,8 +151,8 @@ select
     when 'null' then '(null)'
     when 'other' then '(other)'
     when 'category' then b.category
-    else {{ dbt.concat(["'('", "coalesce(cast(b.lower_bound as " ~ text ~ "), '-inf')", "', '",
-                        "coalesce(cast(b.upper_bound as " ~ text ~ "), '+inf')",
+    else {{ dbt.concat(["'('", "coalesce(" ~ model_monitor.number_text('b.lower_bound') ~ ", '-inf')", "', '",
+                        "coalesce(" ~ model_monitor.number_text('b.upper_bound') ~ ", '+inf')",
                         "case when b.upper_bound is null then ')' else ']' end"]) }}
   end as bin_label,
   cast(b.reference_count as {{ dbt.type_bigint() }}) as reference_count,
