@@ -5,6 +5,14 @@
   parity), the recall (equal opportunity) and the false positive rate, with the slice values at
   both ends. Rebuilt from monitor_performance's aggregates on every run (they are small).
 -#}
+{%- set binary = model_monitor.get_monitors() | selectattr('task', 'equalto', 'binary') | list %}
+{%- if not binary %}
+{{ model_monitor.empty_relation([('window_key', dbt.type_string()), ('monitor_name', dbt.type_string()),
+    ('window_kind', dbt.type_string()), ('window_start', dbt.type_timestamp()), ('window_end', dbt.type_timestamp()),
+    ('model_version', dbt.type_string()), ('slice_key', dbt.type_string()), ('metric_name', dbt.type_string()),
+    ('metric_value', model_monitor.type_double()), ('min_slice_value', dbt.type_string()),
+    ('max_slice_value', dbt.type_string()), ('slice_count', dbt.type_bigint())]) }}
+{%- else %}
 with
 slice_rates as (
   select monitor_name, window_start, window_end, model_version, slice_key, slice_value,
@@ -17,7 +25,8 @@ slice_rates as (
   from {{ ref('monitor_performance') }}
   where window_kind = 'current' and metric_source = 'realized' and slice_key is not null
     and metric_name in ('positive_prediction_rate', 'recall', 'false_positive_rate')
-    and metric_value is not null
+    and metric_value is not null and class_label is null
+    and monitor_name in ({% for monitor in binary %}{{ model_monitor.string_literal(monitor.name) }}{% if not loop.last %}, {% endif %}{% endfor %})
 ),
 ranked as (
   select s.*,
@@ -42,3 +51,4 @@ select
   cast(count(*) as {{ dbt.type_bigint() }}) as slice_count
 from ranked
 group by monitor_name, window_start, window_end, model_version, slice_key, metric_name
+{%- endif %}

@@ -43,13 +43,20 @@ binary_confusion as (
 ),
 {%- endif %}
 {%- if scored %}
+scored_outcomes as (
+  select * from binary_outcomes
+  where monitor_name in ({% for monitor in scored %}{{ lit(monitor.name) }}{% if not loop.last %}, {% endif %}{% endfor %})
+),
+scored_groups as (
+  select distinct {{ g }} from scored_outcomes
+),
 score_aggregates as (
-  {{ model_monitor.score_aggregates_sql('binary_outcomes', 'binary_groups', model_monitor.monitor_setting_sql(scored, 'calibration_bins')) }}
+  {{ model_monitor.score_aggregates_sql('scored_outcomes', 'scored_groups', model_monitor.monitor_setting_sql(scored, 'calibration_bins')) }}
 ),
 calibrated_rows as (
   -- every scored row (labeled or not) with its CBPE-calibrated probability
   select o.*, coalesce(c.calibrated_probability, o.score) as probability
-  from binary_outcomes as o
+  from scored_outcomes as o
   inner join {{ ref('mm_score_calibration') }} as c
     on o.monitor_name = c.monitor_name
     and (c.lower_bound is null or o.score > c.lower_bound)
@@ -67,7 +74,7 @@ metrics as (
   {%- if by_task.binary %}{% do parts.append(model_monitor.binary_count_metrics('binary_confusion')) %}{% endif %}
   {%- if scored %}
     {%- do parts.append(model_monitor.binary_score_metrics('score_aggregates')) %}
-    {%- do parts.append(model_monitor.cbpe_metrics('calibrated_rows', 'binary_groups')) %}
+    {%- do parts.append(model_monitor.cbpe_metrics('calibrated_rows', 'scored_groups')) %}
   {%- endif %}
   {%- if by_task.multiclass %}
     {%- do parts.append(model_monitor.multiclass_per_class_metrics('multiclass_class_counts')) %}

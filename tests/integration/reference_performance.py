@@ -50,6 +50,7 @@ SINGLE = frozenset({"single_class"})
 ZERO = frozenset({"zero_denominator"})
 # A ratio whose denominator is empty because the labels hold one class: the design has both words.
 SINGLE_OR_ZERO = frozenset({"single_class", "zero_denominator"})
+CONSTANT_LABELS = frozenset({"constant_labels"})
 
 Key = tuple
 Rows = dict[Key, dict[str, Any]]
@@ -465,7 +466,7 @@ def regression_metrics(rows: pd.DataFrame) -> dict[str, Metric]:
         "mae": _defined(mean_absolute_error(y, f), n),
         "mse": _defined(mean_squared_error(y, f), n),
         "rmse": _defined(root_mean_squared_error(y, f), n),
-        "r2": Metric(None, n, SINGLE_OR_ZERO) if constant else _defined(r2_score(y, f), n),
+        "r2": Metric(None, n, CONSTANT_LABELS) if constant else _defined(r2_score(y, f), n),
         "mape": _defined(mean_absolute_percentage_error(y, f), n),
         "mean_error": _defined(np.mean(f - y), n),
     }

@@ -65,6 +65,9 @@
     {%- set positive_values = ['1', '1.0', 'true'] -%}
   {%- elif positive_class is sameas true or positive_class is sameas false -%}
     {%- set positive_values = [positive_class | string | lower] -%}
+  {%- elif positive_class is number and positive_class == (positive_class | int) -%}
+    {#- a whole number reads '1' on some engines and '1.0' on others once cast to text -#}
+    {%- set positive_values = [positive_class | int | string, (positive_class | int | string) ~ '.0'] -%}
   {%- else -%}
     {%- set positive_values = [positive_class | string] -%}
   {%- endif -%}

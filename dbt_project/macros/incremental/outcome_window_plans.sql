@@ -1,23 +1,29 @@
 {#-
   Which current windows an outcome model (performance, calibration, ...) recomputes, per monitor:
-  {cutoff, extra_windows, labels_as_of}. cutoff none = every window. Otherwise windows from
-  `last stored - lookback_windows`, plus older windows (not older than `last stored -
-  label_lookback_windows`) with a prediction whose label arrived after the stored labels_as_of;
-  without a label timestamp, every window within label_lookback_windows.
-  labels_as_of is the labels' newest timestamp now, stored with the rows for the next run.
+  {cutoff, extra_windows, labels_as_of}. cutoff none = every window (a full build, a monitor not
+  stored yet, or one stored against another reference_version). Otherwise, from the previous run's
+  mm_outcome_state (last prediction window L, newest label timestamp T): windows from
+  L - lookback_windows, plus older windows down to L - label_lookback_windows holding a prediction
+  whose label arrived after T; without a label timestamp, every window down to
+  L - label_lookback_windows. Every outcome table gets the same plan.
+  labels_as_of is the labels' newest timestamp now, stored with the rows.
 -#}
 {% macro outcome_window_plans(monitors, versions) %}
   {%- set plans = {} -%}
   {%- if not execute -%}{{ return(plans) }}{%- endif -%}
   {%- set q = model_monitor.quote_name -%}
-  {%- set stored = {} -%}
+  {%- set stored_versions = {} -%}
+  {%- set state = {} -%}
   {%- if is_incremental() -%}
-    {%- set result = run_query(
-        "select monitor_name, reference_version, max(window_start), max(labels_as_of) from " ~ this
-        ~ " where window_kind = 'current' group by monitor_name, reference_version") -%}
-    {%- for row in result.rows -%}
-      {%- do stored.update({row[0]: stored.get(row[0], []) + [row]}) -%}
+    {%- for row in run_query("select distinct monitor_name, reference_version from " ~ this ~ " where window_kind = 'current'").rows -%}
+      {%- do stored_versions.update({row[0]: stored_versions.get(row[0], []) + [row[1]]}) -%}
     {%- endfor -%}
+    {%- set state_relation = model_monitor._outcome_state_relation() -%}
+    {%- if state_relation is not none -%}
+      {%- for row in run_query("select monitor_name, last_window_start, labels_as_of from " ~ state_relation).rows -%}
+        {%- do state.update({row[0]: row}) -%}
+      {%- endfor -%}
+    {%- endif -%}
   {%- endif -%}
   {%- set grain_hours = {'hour': 1, 'day': 24, 'week': 168} -%}
   {%- for monitor in monitors -%}
@@ -28,16 +34,16 @@
       {%- set labels_as_of = model_monitor._timestamp_text(newest) -%}
     {%- endif -%}
     {%- set plan = {'cutoff': none, 'extra_windows': [], 'labels_as_of': labels_as_of} -%}
-    {%- set rows = stored.get(monitor.name, []) -%}
-    {%- if rows | length == 1 and rows[0][1] == versions.get(monitor.name) and rows[0][2] is not none -%}
-      {%- set last_start = model_monitor._as_datetime(rows[0][2]) -%}
+    {%- set previous = state.get(monitor.name) -%}
+    {%- if stored_versions.get(monitor.name) == [versions.get(monitor.name)] and previous is not none and previous[1] is not none -%}
+      {%- set last_start = model_monitor._as_datetime(previous[1]) -%}
       {%- set hours = grain_hours[monitor.grain] -%}
       {%- set cutoff = last_start - modules.datetime.timedelta(hours=hours * monitor.lookback_windows) -%}
       {%- set floor = last_start - modules.datetime.timedelta(hours=hours * monitor.label_lookback_windows) -%}
       {%- if labels is not none and labels.timestamp_column is none and floor < cutoff -%}
         {%- set cutoff = floor -%}
       {%- elif labels is not none and floor < cutoff -%}
-        {%- set stored_as_of = model_monitor._timestamp_text(rows[0][3]) -%}
+        {%- set stored_as_of = model_monitor._timestamp_text(previous[2]) -%}
         {%- set late -%}
           select distinct {{ dbt.date_trunc(monitor.grain, 'p.' ~ q(monitor.timestamp_column)) }}
           from {{ monitor.predictions }} as p
@@ -58,6 +64,14 @@
     {%- do plans.update({monitor.name: plan}) -%}
   {%- endfor -%}
   {{ return(plans) }}
+{% endmacro %}
+
+{#- mm_outcome_state's relation when it exists (looked up in the graph: a ref would be a cycle). -#}
+{% macro _outcome_state_relation() %}
+  {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.package_name == 'model_monitor' and node.name == 'mm_outcome_state' -%}
+    {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
+  {%- endfor -%}
+  {{ return(none) }}
 {% endmacro %}
 
 {#- 'YYYY-MM-DD HH:MM:SS' for a datetime/date/ISO string from a query, none for NULL. -#}
