@@ -97,28 +97,38 @@ def cli() -> None:
     """Monitoring of ML models in production, computed in the warehouse with dbt."""
 
 
+def view_options(func: F) -> F:
+    """Add the options that choose what to show and how: monitor, window, slices, format."""
+    options = [
+        click.option("--monitor", default=None, help="Only this monitor (default: every monitor)."),
+        click.option(
+            "--window",
+            type=click.DateTime(formats=WINDOW_FORMATS),
+            default=None,
+            help="The window_start to show, e.g. 2024-03-01 (default: the latest per monitor).",
+        ),
+        click.option(
+            "--slices/--no-slices",
+            default=False,
+            show_default=True,
+            help="Also show every slice, not only the whole population.",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["table", "json"]),
+            default="table",
+            show_default=True,
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @warehouse_options
-@click.option("--monitor", default=None, help="Only this monitor (default: every monitor).")
-@click.option(
-    "--window",
-    type=click.DateTime(formats=WINDOW_FORMATS),
-    default=None,
-    help="The window_start to show, e.g. 2024-03-01 (default: the latest per monitor).",
-)
-@click.option(
-    "--slices/--no-slices",
-    default=False,
-    show_default=True,
-    help="Also show every slice, not only the whole population.",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@view_options
 @click.option("--min-psi", type=float, default=None, help="Only rows with PSI at least this.")
 @handle_errors
 def drift(
@@ -150,6 +160,44 @@ def drift(
 
 
 @cli.command()
+@warehouse_options
+@view_options
+@click.option("--version", "model_version", default=None, help="Only this model version.")
+@handle_errors
+def performance(
+    project_dir: Path,
+    profiles_dir: Path | None,
+    target: str | None,
+    monitor: str | None,
+    window: dt.datetime | None,
+    slices: bool,
+    output_format: str,
+    model_version: str | None,
+) -> None:
+    """Show realized and estimated (CBPE) performance next to the reference's, per window."""
+    from rich.console import Console
+
+    from model_monitor.formatting import performance_report, to_json
+    from model_monitor.performance import load_performance_summary
+
+    with open_warehouse(project_dir, profiles_dir, target) as warehouse:
+        summaries = load_performance_summary(
+            warehouse, monitor=monitor, window=window, model_version=model_version, slices=slices
+        )
+    if output_format == "json":
+        click.echo(to_json(summaries))
+        return
+    if not summaries:
+        click.echo("No performance rows: no window with predictions yet.")
+        return
+    console = Console(width=piped_width())
+    for number, block in enumerate(performance_report(summaries)):
+        if number:
+            console.print()
+        console.print(block)
+
+
+@cli.command()
 @click.option(
     "--workdir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -165,7 +213,9 @@ def demo(workdir: Path, rows: int, days: int, seed: int) -> None:
     """Generate predictions with drift, run the dbt package on DuckDB and show what it finds."""
     from model_monitor.demo import run_demo
 
-    run_demo(workdir=workdir, rows=rows, days=days, seed=seed, echo=click.echo)
+    result = run_demo(workdir=workdir, rows=rows, days=days, seed=seed, echo=click.echo)
+    for line in result.summary_lines():
+        click.echo(line)
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ def test_help_lists_the_commands(run):
     result = run("--help")
     assert result.exit_code == EXIT_OK
     assert "drift" in result.output and "demo" in result.output
+    assert "performance" in result.output
 
 
 def test_drift_help_shows_shared_options(run):
@@ -138,6 +139,7 @@ def fake_demo(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
         kwargs["echo"]("demo ran")
         if kwargs["seed"] == 13:
             raise ConfigError("expected a lucky seed; got 13", key="seed")
+        return types.SimpleNamespace(summary_lines=lambda: ["demo summary"])
 
     module.run_demo = run_demo
     monkeypatch.setitem(sys.modules, "model_monitor.demo", module)
@@ -147,7 +149,7 @@ def fake_demo(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
 def test_demo_passes_its_defaults_to_run_demo(run, fake_demo: list[dict]):
     result = run("demo")
     assert result.exit_code == EXIT_OK, result.output
-    assert "demo ran" in result.stdout
+    assert result.stdout.splitlines() == ["demo ran", "demo summary"]
     (call,) = fake_demo
     assert (call["workdir"], call["rows"], call["days"], call["seed"]) == (
         Path("model_monitor_demo"),
