@@ -229,7 +229,8 @@ def postgres_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
         pytest.skip("postgres not in MM_ENGINES")
     if not os.environ.get("MM_PG_HOST"):
         pytest.fail(
-            'MM_ENGINES asks for postgres but MM_PG_HOST is not set; run `eval "$(bash scripts/postgres.sh)"`'
+            "MM_ENGINES asks for postgres but MM_PG_HOST is not set; "
+            'run `eval "$(bash scripts/postgres.sh)"`'
         )
     root = tmp_path_factory.mktemp("postgres")
     schema = f"mm_unit_{os.getpid()}"
