@@ -16,7 +16,7 @@ import pytest
 
 from .compare import ts
 from .data import Scenario, make_scenario
-from .dbt_runner import DbtProject, DbtResult
+from .dbt_runner import DRIFT_MODELS, DbtProject, DbtResult
 from .loaders import Warehouse
 from .reference_impl import Expected, expected_tables
 
@@ -93,10 +93,11 @@ class Build:
 
 
 def load_and_build(warehouse: Warehouse, scenario: Scenario, work_dir: Any, *extra: str) -> Build:
-    """Load the scenario's raw tables, run `dbt build`, read the four tables."""
+    """Load the scenario's raw tables, `dbt build` the drift tables (and their parents and
+    data tests), read the four tables back."""
     warehouse.load(scenario.tables.values())
     project = DbtProject(warehouse, work_dir)
-    result = project.build(scenario.dbt_vars(warehouse.raw_schema), *extra)
+    result = project.build(scenario.dbt_vars(warehouse.raw_schema), *extra, select=DRIFT_MODELS)
     tables = project.read(result) if result.models_ok else {}
     return Build(warehouse, project, scenario, result, tables)
 

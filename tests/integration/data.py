@@ -60,6 +60,7 @@ class LabelsSpec:
     table: str
     label_column: str
     id_column: str | None = None
+    timestamp_column: str | None = None  # with it, only the latest label of an id counts
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ class MonitorSpec:
             }
             if self.labels.id_column is not None:
                 labels["id_column"] = self.labels.id_column
+            if self.labels.timestamp_column is not None:
+                labels["timestamp_column"] = self.labels.timestamp_column
             cfg["labels"] = labels
         ref: dict[str, Any] = {}
         if self.reference.table is not None:
@@ -231,6 +234,30 @@ def _plan_reference(rng: np.random.Generator, n: int) -> list[Any]:
     return values
 
 
+def _churn_labels(
+    rng: np.random.Generator, predictions: dict[str, list[Any]]
+) -> tuple[dict[str, str], pd.DataFrame]:
+    """One label per predicted id some hours after its first prediction; a few ids relabeled
+    (earlier or later than the first label: the latest counts); a few orphan labels."""
+    first_seen: dict[str, dt.datetime] = {}
+    for pid, when in zip(predictions["prediction_id"], predictions["predicted_at"], strict=True):
+        first_seen.setdefault(pid, when)
+    ids = sorted(first_seen)
+    labels = _sprinkle(rng, [str(int(v)) for v in rng.integers(0, 2, len(ids))], {"null": 0.03})
+    at = [first_seen[i] + dt.timedelta(hours=int(rng.integers(1, 72))) for i in ids]
+    rows = list(zip(ids, labels, at, strict=True))
+    for pid, label, when in list(rows):
+        if rng.random() < 0.05:
+            shift = dt.timedelta(minutes=int(rng.choice([-1, 1]) * rng.integers(1, 600)))
+            rows.append((pid, {"0": "1", "1": "0"}.get(label or "", "1"), when + shift))
+    rows += [(f"orphan-{k}", "1", dt.datetime(2024, 3, 6)) for k in range(3)]
+    order = rng.permutation(len(rows))
+    rows = [rows[i] for i in order]
+    cols = {"prediction_id": TEXT, "label": TEXT, "labeled_at": TIMESTAMP}
+    frame = _frame(cols, {c: [r[k] for r in rows] for k, c in enumerate(cols)})
+    return cols, frame
+
+
 def _churn(
     rng: np.random.Generator, n_pred: int, n_ref: int, prefix: str
 ) -> tuple[dict[str, Table], MonitorSpec]:
@@ -285,16 +312,7 @@ def _churn(
     }
     predictions = Table(f"{prefix}_predictions", pred_cols, _frame(pred_cols, data))
 
-    label_ids = sorted(set(data["prediction_id"]))
-    labels_cols = {"prediction_id": TEXT, "label": TEXT, "labeled_at": TIMESTAMP}
-    labels_data = {
-        "prediction_id": label_ids,
-        "label": _sprinkle(
-            rng, [str(int(v)) for v in rng.integers(0, 2, len(label_ids))], {"null": 0.03}
-        ),
-        "labeled_at": [dt.datetime(2024, 3, 12)] * len(label_ids),
-    }
-    labels = Table(f"{prefix}_labels", labels_cols, _frame(labels_cols, labels_data))
+    labels = Table(f"{prefix}_labels", *_churn_labels(rng, data))
 
     ref_score = _sprinkle(
         rng, [float(s) for s in np.round(rng.beta(2, 5, n_ref), 2)], {"null": 0.02, "nan": 0.01}
@@ -345,7 +363,7 @@ def _churn(
         prediction_column="predicted_class",
         score_column="score",
         features=(ORDER_AMOUNT, RESERVED_SELECT, "plan", EMPTY_COL, "constant", "empty_cat"),
-        labels=LabelsSpec(table=labels.name, label_column="label"),
+        labels=LabelsSpec(table=labels.name, label_column="label", timestamp_column="labeled_at"),
         reference=ReferenceSpec(table=reference.name, label_column="label"),
         window_grain=None,  # the default, day
         slices=("country", CUSTOMER_TIER),

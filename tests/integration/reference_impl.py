@@ -210,7 +210,10 @@ def prepare(spec: MonitorSpec, scenario: Scenario) -> Prepared:
     if spec.labels:
         lab = scenario.tables[spec.labels.table].frame
         lid = spec.labels.id_column or spec.id_column
-        by_id = dict(zip(lab[lid], lab[spec.labels.label_column], strict=True))
+        if spec.labels.timestamp_column:  # only the latest label of an id counts
+            lab = lab.assign(__at=pd.to_datetime(lab[spec.labels.timestamp_column].tolist()))
+            lab = lab.sort_values("__at", kind="stable")
+        by_id = dict(zip(lab[lid], lab[spec.labels.label_column], strict=True))  # last wins
         cur[spec.labels.label_column] = pd.Series(
             [by_id.get(i) for i in cur[ID]], index=cur.index, dtype=object
         )

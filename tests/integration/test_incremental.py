@@ -18,7 +18,7 @@ import pytest
 from .compare import diff_rows, index_rows, missing_and_extra, report, ts
 from .conftest import bins_key, distribution_key, drift_key, quality_key
 from .data import Scenario, Table, make_churn_only
-from .dbt_runner import TABLES, DbtProject
+from .dbt_runner import DRIFT_MODELS, TABLES, DbtProject
 from .loaders import Warehouse
 from .reference_impl import (
     DRIFT_METRICS,
@@ -132,7 +132,7 @@ def story(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Sto
     dbt_vars = full.dbt_vars(wh.raw_schema)
 
     def build(step: str, *extra: str) -> bool:
-        res = project.build(dbt_vars, *extra)
+        res = project.build(dbt_vars, *extra, select=DRIFT_MODELS)
         if res.failed_tests:
             story.failed_tests[step] = res.failed_tests
         if not res.models_ok:
