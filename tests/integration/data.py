@@ -35,7 +35,8 @@ RESERVED_SELECT = "select"
 # keeps the most frequent one and the three smallest of the tied values (bytewise order).
 PLAN_LEADER = "basic"
 PLAN_TIED = ("O'Brien", "café", "pro", "日本語")
-PLAN_RARE = ('say "hi"', "a,b", "back\\slash", "enterprise", "🙂 emoji")
+# 'cafe' + U+0301 is not 'café' (U+00E9) and 'pro ' is not 'pro': compared bytewise.
+PLAN_RARE = ('say "hi"', "a,b", "back\\slash", "enterprise", "🙂 emoji", "cafe\u0301", "pro ")
 PLAN_UNSEEN = ("unseen-1", "ünseen ☃", "it's new", "")
 
 
@@ -287,7 +288,7 @@ def _churn(
     }
     score = _sprinkle(rng, [float(s) for s in score_raw], {"null": 0.03, "nan": 0.01})
     plan_pool = [PLAN_LEADER, *PLAN_TIED, *PLAN_RARE, *PLAN_UNSEEN, None]
-    plan_p = [20, 9, 10, 8, 9, 2, 2, 1, 2, 1, 1, 1, 1, 1, 3]
+    plan_p = [20, 9, 10, 8, 9, 2, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1, 3]
     data: dict[str, list[Any]] = {
         "prediction_id": _ids(rng, "p", n_pred, 0.02),
         "predicted_at": ts,
@@ -508,6 +509,15 @@ def _hourly(rng: np.random.Generator, n_pred: int) -> tuple[dict[str, Table], Mo
 SIZES = {"small": 0.25, "medium": 1.0, "large": 3.0}
 
 
+def _negative_zeros(frame: pd.DataFrame, column: str) -> None:
+    """Every other 0.0 becomes -0.0: equal as numbers, so one bin and one distinct value."""
+    values = frame[column].tolist()
+    zeros = [i for i, v in enumerate(values) if v == 0.0]
+    for i in zeros[::2]:
+        values[i] = -0.0
+    frame[column] = pd.Series(values, index=frame.index, dtype=object)
+
+
 def make_scenario(seed: int, size: str = "medium") -> Scenario:
     """The three monitors (large churn, medium sales, small hourly) scaled by `size`."""
     rng = np.random.default_rng(seed)
@@ -516,6 +526,8 @@ def make_scenario(seed: int, size: str = "medium") -> Scenario:
     sales_tables, sales = _sales(rng, int(400 * f))
     hourly_tables, hourly = _hourly(rng, max(30, int(60 * f)))
     tables = {**churn_tables, **sales_tables, **hourly_tables}
+    for name in ("churn_predictions", "churn_reference"):
+        _negative_zeros(tables[name].frame, RESERVED_SELECT)
     # A configured epsilon (the incremental tests keep the default).
     return Scenario(tables=tables, monitors=[churn, sales, hourly], seed=seed, epsilon=0.0005)
 
