@@ -61,7 +61,9 @@ edge_ranks as (
   inner join quantile_positions as q on c.monitor_name = q.monitor_name
 ),
 edges as (
-  select distinct s.monitor_name, s.column_name, s.value as edge, s.le_count, s.value_count
+  -- -0.0 and 0.0 tie; which one an engine keeps is arbitrary, so store +0.0
+  select distinct s.monitor_name, s.column_name,
+    case when s.value = 0 then cast(0 as {{ double }}) else s.value end as edge, s.le_count, s.value_count
   from sorted_values as s
   inner join edge_ranks as e
     on s.monitor_name = e.monitor_name and s.column_name = e.column_name and s.value_rank = e.value_rank

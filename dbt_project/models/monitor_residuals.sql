@@ -49,7 +49,7 @@ ranked_reference as (
 ),
 edges as (
   -- e_i = r_(ceil(i * n / bins)), distinct
-  select distinct r.monitor_name, r.residual as edge
+  select distinct r.monitor_name, case when r.residual = 0 then cast(0 as {{ double }}) else r.residual end as edge
   from ranked_reference as r
   inner join ({{ model_monitor.numbers(4) }}) as q
     on q.n between 1 and {{ model_monitor.monitor_setting_sql(regressors, 'bins', 'r.monitor_name') }} - 1
