@@ -125,7 +125,7 @@ def test_the_scenario_covers_the_edge_cases(expected: ExpectedOutcomes) -> None:
     assert ("bin_thr", "precision", "zero_denominator") in reasons
     assert ("multi", "precision", "zero_denominator") in reasons  # fish is never predicted
     assert ("multi", "recall", "zero_denominator") in reasons  # bird is never labeled on D2
-    assert ("reg", "r2", "single_class") in reasons  # constant labels
+    assert ("reg", "r2", "constant_labels") in reasons  # constant labels
     assert ("reg", "mae", "no_labels") in reasons
     o = expected.outcomes["bin_thr"]
     assert o.current["score"].map(lambda v: v in (0.0, 1.0)).any()  # log loss clipping
