@@ -1,4 +1,6 @@
-{{ config(materialized='incremental', unique_key='window_key', incremental_strategy=model_monitor.window_incremental_strategy(), on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=model_monitor.window_incremental_strategy(),
+          unique_key=model_monitor.incremental_unique_key('window_key'),
+          partition_by=model_monitor.incremental_partition_by('window_key'), on_schema_change='fail') }}
 -- depends_on: {{ ref('mm_reference_versions') }}
 {#-
   Counts and shares per window (the reference's own included), model version, slice, column and

@@ -1,4 +1,6 @@
-{{ config(materialized='incremental', unique_key='monitor_name', incremental_strategy='delete+insert', on_schema_change='fail') }}
+{{ config(materialized='incremental', incremental_strategy=model_monitor.window_incremental_strategy(),
+          unique_key=model_monitor.incremental_unique_key('monitor_name'),
+          partition_by=model_monitor.incremental_partition_by('monitor_name'), on_schema_change='fail') }}
 -- depends_on: {{ ref('mm_reference_versions') }}
 {#-
   The bins every distribution and drift statistic is counted in, per monitor and column, from the

@@ -25,7 +25,9 @@
   {%- endif -%}
   {%- set identifier = parts[-1] -%}
   {%- set schema = parts[-2] if parts | length >= 2 else target.schema -%}
-  {%- set database = parts[-3] if parts | length == 3 else target.database -%}
+  {#- Spark and other two-level engines have no target.database -#}
+  {%- set default_database = target.database if target.database is defined else none -%}
+  {%- set database = parts[-3] if parts | length == 3 else default_database -%}
   {%- if not execute -%}
     {{ return(api.Relation.create(database=database, schema=schema, identifier=identifier)) }}
   {%- endif -%}

@@ -74,10 +74,10 @@
   {{ return(none) }}
 {% endmacro %}
 
-{#- 'YYYY-MM-DD HH:MM:SS' for a datetime/date/ISO string from a query, none for NULL. -#}
+{#- 'YYYY-MM-DD HH:MM:SS.ffffff' for a datetime/date/ISO string from a query, none for NULL. -#}
 {% macro _timestamp_text(value) %}
   {%- if value is none -%}{{ return(none) }}{%- endif -%}
-  {{ return(model_monitor._as_datetime(value).strftime('%Y-%m-%d %H:%M:%S')) }}
+  {{ return(model_monitor._as_datetime(value).strftime('%Y-%m-%d %H:%M:%S.%f')) }}
 {% endmacro %}
 
 {% macro _as_datetime(value) %}
