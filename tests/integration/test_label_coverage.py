@@ -189,7 +189,7 @@ def expected_coverage(pred: pd.DataFrame, labels: pd.DataFrame, monitor: dict[st
     first = valid.groupby("pid")["Labeled At"].min().to_dict() if timed else {}
     stamps = [t for t in labels["Labeled At"] if t is not None and t == t]
     # outcome_window_plans keeps whole seconds of the newest label timestamp
-    as_of = pd.Timestamp(max(stamps)).floor("s") if timed and stamps else None
+    as_of = pd.Timestamp(max(stamps)) if timed and stamps else None
     groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for r in pred.to_dict("records"):
         if r["ts"] is None:
@@ -388,7 +388,7 @@ def _recomputed_windows(story: Story) -> dict[str, set[pd.Timestamp]]:
     """Per monitor, the windows the late-label run must recompute (docs/design.md, Late labels)."""
     initial, late = story.step("initial"), story.step("late")
     stamps = [t for t in initial.labels["Labeled At"] if t is not None]
-    as_of = pd.Timestamp(max(stamps)).floor("s")  # as stored: whole seconds
+    as_of = pd.Timestamp(max(stamps))  # as stored: to the microsecond
     new = late.labels.iloc[len(initial.labels) :]
     new_ids = set(new["pid"][[t is not None and t > as_of for t in new["Labeled At"]]])
     out: dict[str, set[pd.Timestamp]] = {}
@@ -445,4 +445,4 @@ def test_labels_as_of_is_the_newest_label_timestamp(story: Story) -> None:
         step = story.step(name)
         newest = max(t for t in step.labels["Labeled At"] if t is not None)
         stored = {ts(r["labels_as_of"]) for r in step.coverage if r["monitor_name"] == "cov"}
-        assert stored == {pd.Timestamp(newest).floor("s")}
+        assert stored == {pd.Timestamp(newest)}
