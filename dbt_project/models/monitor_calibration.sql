@@ -44,7 +44,7 @@ cells as (
     {{ model_monitor.calibration_bin('score', model_monitor.monitor_setting_sql(scored, 'calibration_bins')) }} as bin_index,
     count(*) as prediction_count,
     avg(score) as mean_prediction,
-    avg(case when label_class = '1' then 1.0 else 0.0 end) as observed_rate
+    avg(case when label_class = '1' then cast(1 as {{ model_monitor.type_double() }}) else cast(0 as {{ model_monitor.type_double() }}) end) as observed_rate
   from labeled_scores
   group by {{ g }}, {{ model_monitor.calibration_bin('score', model_monitor.monitor_setting_sql(scored, 'calibration_bins')) }}
 )

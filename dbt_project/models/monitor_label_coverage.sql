@@ -38,7 +38,7 @@ labeled_rows_{{ loop.index }} as (
     -- labels beyond the first for this prediction
     coalesce(l.label_count - 1, 0) as extra_label_count,
     -- label delay = first label's timestamp - prediction timestamp, in hours (from microseconds)
-    {{ model_monitor.divide(dbt.datediff('r.observed_at', 'l.first_label_at', 'microsecond'), 3600000000) }} as delay_hours
+    {{ model_monitor.hours_between('r.observed_at', 'l.first_label_at') }} as delay_hours
   from ({{ model_monitor.prediction_rows(monitor, plan.cutoff, plan.extra_windows) }}) as r
   left join label_stats_{{ loop.index }} as l
     on r.row_id = l.label_id

@@ -65,7 +65,7 @@
       count(*) as labeled_count
     from (
       select {{ g }}, score,
-        case when label_class = '1' then 1.0 else 0.0 end as y,
+        case when label_class = '1' then cast(1 as {{ model_monitor.type_double() }}) else cast(0 as {{ model_monitor.type_double() }}) end as y,
         greatest(cast('2.220446049250313e-16' as {{ double }}), least(cast('0.9999999999999998' as {{ double }}), score)) as clipped
       from {{ outcomes_cte }}
       where label_class is not null and {{ model_monitor.is_finite('score') }}
@@ -79,7 +79,7 @@
     from (
       select {{ g }}, {{ model_monitor.calibration_bin('score', bins_sql) }} as bin_index,
         count(*) as bin_rows, avg(score) as mean_score,
-        avg(case when label_class = '1' then 1.0 else 0.0 end) as positive_rate
+        avg(case when label_class = '1' then cast(1 as {{ model_monitor.type_double() }}) else cast(0 as {{ model_monitor.type_double() }}) end) as positive_rate
       from {{ outcomes_cte }}
       where label_class is not null and {{ model_monitor.is_finite('score') }}
       group by {{ g }}, {{ model_monitor.calibration_bin('score', bins_sql) }}

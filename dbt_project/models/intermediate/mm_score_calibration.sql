@@ -43,7 +43,7 @@ binned as (
   select b.monitor_name, b.bin_index, b.lower_bound, b.upper_bound,
     count(o.score) as reference_count,
     sum(case when o.label_class is not null then 1 else 0 end) as labeled_count,
-    avg(case when o.label_class = '1' then 1.0 when o.label_class = '0' then 0.0 end) as positive_rate,
+    avg(case when o.label_class = '1' then cast(1 as {{ model_monitor.type_double() }}) when o.label_class = '0' then cast(0 as {{ model_monitor.type_double() }}) end) as positive_rate,
     avg(o.score) as mean_score
   from score_bins as b
   left join reference_outcomes as o
