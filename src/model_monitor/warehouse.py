@@ -270,25 +270,89 @@ class Warehouse:
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run one SELECT and return its rows as a DataFrame."""
+        with _dbt_events_to_logging(), self._adapter_errors("query"):
+            with self._adapter.connection_named(CONNECTION_NAME):
+                _, table = self._adapter.execute(sql, fetch=True)
+        return _agate_to_dataframe(table)
+
+    def execute(self, *statements: str) -> None:
+        """Run statements that return no rows in one transaction, and commit it."""
+        with _dbt_events_to_logging(), self._adapter_errors("execute"):
+            with self._adapter.connection_named(CONNECTION_NAME):
+                for sql in statements:
+                    self._adapter.execute(sql, auto_begin=True, fetch=False)
+                # PostgreSQL opened a transaction that closing would roll back; DuckDB with
+                # disable_transactions and Spark never open one.
+                if self._adapter.connections.get_thread_connection().transaction_open:
+                    self._adapter.connections.commit()
+
+    @contextmanager
+    def _adapter_errors(self, key: str) -> Iterator[None]:
+        """Turn dbt's and the drivers' exceptions into one-line WarehouseErrors."""
         from dbt_common.exceptions import DbtBaseException
 
-        with _dbt_events_to_logging():
-            try:
-                with self._adapter.connection_named(CONNECTION_NAME):
-                    _, table = self._adapter.execute(sql, fetch=True)
-            except DbtBaseException as exc:
-                raise WarehouseError(
-                    f"{self.adapter_type} target '{self.target}': {_one_line(exc)}", key="query"
-                ) from None
-            except Exception as exc:
-                # Drivers raise their own classes where dbt's handler does not reach, e.g.
-                # duckdb's IOException when another process holds the database file's lock.
-                raise WarehouseError(
-                    f"{self.adapter_type} target '{self.target}': {type(exc).__name__}: "
-                    f"{_one_line(exc)}",
-                    key="query",
-                ) from None
-        return _agate_to_dataframe(table)
+        try:
+            yield
+        except DbtBaseException as exc:
+            raise WarehouseError(
+                f"{self.adapter_type} target '{self.target}': {_one_line(exc)}", key=key
+            ) from None
+        except Exception as exc:
+            # Drivers raise their own classes where dbt's handler does not reach, e.g.
+            # duckdb's IOException when another process holds the database file's lock.
+            raise WarehouseError(
+                f"{self.adapter_type} target '{self.target}': {type(exc).__name__}: "
+                f"{_one_line(exc)}",
+                key=key,
+            ) from None
+
+    @property
+    def target_schema(self) -> str:
+        """Return the schema of the profile's target, where dbt builds the models."""
+        return str(self._config.credentials.schema)
+
+    def table_relation(self, identifier: str, schema: str | None = None) -> str:
+        """Return the quoted name of a table in `schema` (default: the target schema)."""
+        for name in (identifier, schema):
+            if name is not None:
+                self.quote(name)  # refuses names that cannot be quoted safely
+        relation = self._adapter.Relation.create(
+            database=self._config.credentials.database,
+            schema=schema or self.target_schema,
+            identifier=identifier,
+        )
+        return str(relation.render())
+
+    def ensure_schema(self, schema: str) -> None:
+        """Create `schema` unless it exists (checked first: CREATE needs a privilege)."""
+        where = f"schema_name = {self.string_literal(schema)}"
+        database = self._config.credentials.database
+        if database:
+            where += f" and catalog_name = {self.string_literal(str(database))}"
+        try:
+            found = self.query(f"select schema_name from information_schema.schemata where {where}")
+        except WarehouseError:
+            found = None  # an engine without information_schema: let CREATE decide
+        if found is None or found.empty:
+            self.execute(f"create schema if not exists {self.quote(schema)}")
+
+    def column_type(self, kind: str) -> str:
+        """Return this engine's type for a kind of column: string, double, timestamp, integer."""
+        if kind == "double":
+            # dbt.type_float() is a 32-bit FLOAT on DuckDB (the package's type_double macro)
+            if self.adapter_type in ("duckdb", "spark", "databricks", "trino"):
+                return "double"
+            return "float64" if self.adapter_type == "bigquery" else "double precision"
+        if kind not in ("string", "timestamp", "integer"):
+            raise WarehouseError(f"unknown column kind {kind!r}", key="column_type", obj=kind)
+        return str(self._adapter.Column.translate_type(kind))
+
+    def string_literal(self, value: str) -> str:
+        """Return a SQL string literal, escaped the way this engine reads literals."""
+        if self.adapter_type in ("spark", "databricks", "bigquery"):
+            # These engines treat a backslash in a literal as an escape character.
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return "'" + value.replace("'", "''") + "'"
 
     def close(self) -> None:
         """Close every connection this warehouse opened, and release a DuckDB file."""
