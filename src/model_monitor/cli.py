@@ -22,6 +22,8 @@ from model_monitor.cli_common import (
     warehouse_options,
 )
 from model_monitor.cli_evaluate import evaluate
+from model_monitor.cli_export import export
+from model_monitor.cli_init import init
 
 __all__ = ["EXIT_ALERTS", "EXIT_ERROR", "EXIT_OK", "cli", "fail", "main"]
 
@@ -156,6 +158,8 @@ def demo(workdir: Path, rows: int, days: int, seed: int) -> None:
 
 
 cli.add_command(evaluate)
+cli.add_command(export)
+cli.add_command(init)
 
 
 def main() -> None:

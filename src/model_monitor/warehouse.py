@@ -132,6 +132,7 @@ class Warehouse:
                 obj=str(self.profiles_dir),
             )
         self._manifest: dict[str, Any] | None = None
+        self._macros_loaded = False
         with _dbt_events_to_logging():
             self._config = self._load_config(target)
             self._adapter = self._register_adapter()
@@ -335,6 +336,58 @@ class Warehouse:
             found = None  # an engine without information_schema: let CREATE decide
         if found is None or found.empty:
             self.execute(f"create schema if not exists {self.quote(schema)}")
+
+    def _load_adapter_macros(self) -> None:
+        """Give the adapter its own macros: introspection (get_relation, columns) runs them."""
+        if self._macros_loaded:
+            return
+        from dbt.context.providers import generate_runtime_macro_context
+        from dbt.parser.manifest import ManifestLoader
+
+        # The adapter's base macros are enough and need no `dbt deps`.
+        macros = ManifestLoader.load_macros(
+            self._config, self._adapter.connections.set_query_header, base_macros_only=True
+        )
+        self._adapter.set_macro_resolver(macros)
+        self._adapter.set_macro_context_generator(generate_runtime_macro_context)
+        self._macros_loaded = True
+
+    def _find_relation(self, name: str) -> Any:
+        """Return the adapter relation of '[database.]schema.table', as the package resolves it."""
+        parts = name.split(".")
+        if not name or len(parts) > 3 or "" in parts:
+            raise WarehouseError(
+                f"expected '[database.]schema.table'; got {name!r}", key="relation", obj=name
+            )
+        identifier = parts[-1]
+        schema = parts[-2] if len(parts) >= 2 else self.target_schema
+        # Spark and other two-level engines have no database in their credentials.
+        default_database = getattr(self._config.credentials, "database", None)
+        database = parts[0] if len(parts) == 3 else default_database
+        with _dbt_events_to_logging(), self._adapter_errors("relation"):
+            self._load_adapter_macros()
+            with self._adapter.connection_named(CONNECTION_NAME):
+                relation = self._adapter.get_relation(database, schema, identifier)
+        if relation is None:
+            raise WarehouseError(
+                f"relation '{name}' does not exist (looked for database {database}, schema "
+                f"{schema}, table {identifier}) in {self.adapter_type} target '{self.target}'",
+                key="relation",
+                obj=name,
+            )
+        return relation
+
+    def existing_relation(self, name: str) -> str:
+        """Return the quoted name of an existing '[database.]schema.table', or raise."""
+        return str(self._find_relation(name).render())
+
+    def columns(self, name: str) -> list[tuple[str, str]]:
+        """Return (column name, data type) of each column of '[database.]schema.table', in order."""
+        relation = self._find_relation(name)
+        with _dbt_events_to_logging(), self._adapter_errors("columns"):
+            with self._adapter.connection_named(CONNECTION_NAME):
+                found = self._adapter.get_columns_in_relation(relation)
+        return [(str(column.name), str(column.data_type)) for column in found]
 
     def column_type(self, kind: str) -> str:
         """Return this engine's type for a kind of column: string, double, timestamp, integer."""
