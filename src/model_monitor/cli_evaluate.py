@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,29 +21,6 @@ from model_monitor.cli_common import (
 )
 
 SEVERITIES = [s.value for s in Severity]
-
-
-def deliver(
-    alerts: list[Alert],
-    *,
-    warehouse: Any,
-    windows: dict[str, tuple[dt.datetime, dt.datetime | None]],
-    now: dt.datetime,
-    dry_run: bool,
-) -> list[Alert]:
-    """Hand the alerts to the alert store and notifications; return the alerts to show.
-
-    The one place evaluation meets the alert lifecycle (model_monitor.lifecycle): without it,
-    or with --dry-run, alerts are only printed. `windows` maps each evaluated monitor to its
-    newest evaluated window, where keys that stop firing are resolved.
-    """
-    if dry_run or importlib.util.find_spec("model_monitor.lifecycle") is None:
-        return alerts
-    from model_monitor.lifecycle import process_alerts
-    from model_monitor.store import AlertStore
-
-    result = process_alerts(alerts, AlertStore(warehouse), (), now, windows=windows)
-    return list(result.alerts)
 
 
 def exit_code(alerts: list[Alert], fail_on: Severity) -> int:
@@ -102,6 +79,25 @@ def exit_code(alerts: list[Alert], fail_on: Severity) -> int:
     default=None,
     help="The wall clock for freshness, in UTC (default: the current time).",
 )
+@click.option(
+    "--channels",
+    "channels_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML file of notification channels (see docs/alerts.md); secrets come from env vars.",
+)
+@click.option(
+    "--alerts-schema",
+    default=None,
+    help="Schema of monitor_alerts and monitor_alert_deliveries (default: the target schema).",
+)
+@click.option(
+    "--cooldown-hours",
+    type=click.FloatRange(min=0),
+    default=24,
+    show_default=True,
+    help="Notify an ongoing alert again only after this many hours.",
+)
 @handle_errors
 def evaluate(
     project_dir: Path,
@@ -116,47 +112,82 @@ def evaluate(
     dry_run: bool,
     output_format: str,
     now: dt.datetime | None,
+    channels_path: Path | None,
+    alerts_schema: str | None,
+    cooldown_hours: float,
 ) -> None:
     """Evaluate the alert rules on the newest window (or --since/--until) and report alerts.
 
+    Without --dry-run, alerts are stored in monitor_alerts and sent to the --channels.
     Exit code 0 when nothing at or above --fail-on fired, 1 when something did, 2 on a
-    configuration or connection error.
+    configuration or connection error. A failed delivery leaves the exit code alone: it is
+    reported, stored as failed and retried by the next run.
     """
-    from model_monitor.evaluate import evaluate_rules
-    from model_monitor.observations import load_observations
+    from model_monitor.alerting import run_evaluation
     from model_monitor.rules import load_rules
 
-    ruleset = load_rules(rules_path)  # before connecting: a bad file fails fast
+    # Both files before connecting: a bad one fails fast, without touching the warehouse.
+    ruleset = load_rules(rules_path)
+    channels = _load_channels(channels_path, output_format)
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:
-        observations = load_observations(
-            warehouse, ruleset.lookback, monitor=monitor, since=since, until=until, slices=slices
+        run = run_evaluation(
+            warehouse,
+            ruleset,
+            now,
+            channels=channels,
+            monitor=monitor,
+            since=since,
+            until=until,
+            slices=slices,
+            dry_run=dry_run,
+            cooldown_hours=cooldown_hours,
+            alerts_schema=alerts_schema,
         )
-        alerts = evaluate_rules(observations, ruleset, now)
-        windows = {
-            m.monitor_name: (m.evaluated[-1], m.evaluated[-1] + m.grain)
-            for m in observations.monitors
-        }
-        shown = deliver(alerts, warehouse=warehouse, windows=windows, now=now, dry_run=dry_run)
-    _print(shown, output_format, observations, dry_run)
-    raise click.exceptions.Exit(exit_code(shown, Severity(fail_on)))
+    _print(run, output_format, [c.name for c in channels])
+    raise click.exceptions.Exit(exit_code(list(run.alerts), Severity(fail_on)))
 
 
-def _print(alerts: list[Alert], output_format: str, observations: Any, dry_run: bool) -> None:
-    """Print alerts as a table and a summary line, or as JSON lines."""
+def _load_channels(path: Path | None, output_format: str) -> Sequence[Any]:
+    """The channels of --channels; with JSON output, a console channel writes to stderr."""
+    if path is None:
+        return ()
     from rich.console import Console
 
-    from model_monitor.formatting import alerts_json_lines, alerts_summary, alerts_table
+    from model_monitor.notify import load_channels
 
+    console = Console(stderr=True) if output_format == "json" else None
+    return load_channels(path, console=console)
+
+
+def _print(run: Any, output_format: str, channels: list[str]) -> None:
+    """Print alerts as a table and summary lines, or as JSON lines (the summary on stderr)."""
+    from rich.console import Console
+
+    from model_monitor.formatting import (
+        alerts_json_lines,
+        alerts_summary,
+        alerts_table,
+        delivery_summary,
+    )
+
+    alerts = list(run.alerts)
+    dry_run = run.result.dry_run
+    notifications = None
+    if channels and not dry_run:
+        notifications = delivery_summary(run.result.deliveries, channels)
     if output_format == "json":
         if alerts:
             click.echo(alerts_json_lines(alerts))
+        if notifications:
+            click.echo(notifications, err=True)  # stdout holds alert objects only
         return
-    windows = sum(len(m.evaluated) for m in observations.monitors)
-    summary = alerts_summary(alerts, windows, len(observations.monitors))
+    summary = alerts_summary(alerts, run.window_count, run.monitor_count)
     if dry_run:
         summary += " (dry run: nothing stored or sent)"
     console = Console(width=piped_width())
     if alerts:
         console.print(alerts_table(alerts))
     console.print(summary, highlight=False)
+    if notifications:
+        click.echo(notifications)

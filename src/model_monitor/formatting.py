@@ -17,6 +17,7 @@ from rich.text import Text
 from model_monitor.alerts import Alert, Severity, Status
 from model_monitor.drift import DriftRow
 from model_monitor.evaluate import format_value
+from model_monitor.lifecycle import Delivery
 from model_monitor.performance import (
     COUNT_METRICS,
     LOWER_IS_BETTER,
@@ -25,6 +26,7 @@ from model_monitor.performance import (
     change_vs_reference,
     ordered_metrics,
 )
+from model_monitor.store import DeliveryStatus
 
 # Common rule of thumb for PSI: below 0.1 stable, 0.1-0.25 moderate shift, above 0.25 major shift.
 PSI_MODERATE = 0.1
@@ -418,3 +420,31 @@ def alerts_summary(alerts: Sequence[Alert], windows: int, monitors: int) -> str:
         f"{what} over {windows} window{'s' if windows != 1 else ''} of {monitors} "
         f"monitor{'s' if monitors != 1 else ''}"
     )
+
+
+def delivery_summary(deliveries: Sequence[Delivery], channels: Sequence[str]) -> str:
+    """Return 'Notifications: webhook 3 delivered, 1 failed (...); jsonl 4 delivered'."""
+    parts = []
+    for channel in channels:
+        mine = [d for d in deliveries if d.channel == channel]
+        counts = [
+            f"{n} {status.value}"
+            for status in (
+                DeliveryStatus.DELIVERED,
+                DeliveryStatus.FAILED,
+                DeliveryStatus.SUPPRESSED,
+            )
+            if (n := sum(d.delivery_status is status for d in mine))
+        ]
+        text = f"{channel} {', '.join(counts) or 'nothing new to send'}"
+        retried = sum(d.retry for d in mine)
+        if retried:
+            text += f" ({retried} retried from an earlier run)"
+        errors = [d.last_error for d in mine if d.delivery_status is DeliveryStatus.FAILED]
+        if errors:
+            text += f" (last error: {' '.join(str(errors[-1]).split())[:160]})"
+        parts.append(text)
+    line = "Notifications: " + "; ".join(parts)
+    if any(d.delivery_status is DeliveryStatus.FAILED for d in deliveries):
+        line += "; failed deliveries are stored and retried on the next run"
+    return line

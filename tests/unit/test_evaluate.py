@@ -410,8 +410,9 @@ def test_exit_code_counts_firing_alerts_at_or_above_fail_on():
 
 
 def test_a_dry_run_delivers_nothing():
-    from model_monitor.cli_evaluate import deliver
+    from model_monitor.alerting import deliver
 
     alerts = evaluate(obs("psi", 0.9))
     shown = deliver(alerts, warehouse=None, windows={}, now=NOW, dry_run=True)
-    assert shown == alerts
+    assert list(shown.alerts) == alerts
+    assert shown.dry_run and shown.deliveries == () and shown.written == ()

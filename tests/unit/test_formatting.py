@@ -136,3 +136,29 @@ def test_table_leaves_out_secondary_statistics_when_too_wide(rows):
         "chi2 p",
         "KS p",
     ]
+
+
+def test_delivery_summary_counts_each_channel_and_names_the_last_failure():
+    from model_monitor.alerts import Alert, Severity
+    from model_monitor.formatting import delivery_summary
+    from model_monitor.lifecycle import Delivery
+    from model_monitor.store import DeliveryStatus
+
+    start = dt.datetime(2024, 3, 1)
+    alert = Alert("churn", "psi", "psi", Severity.WARNING, start, start, "psi is high")
+
+    def delivery(channel: str, status: DeliveryStatus, **kw) -> Delivery:
+        return Delivery(alert, alert.alert_id, channel, status, **kw)
+
+    deliveries = [
+        delivery("webhook", DeliveryStatus.DELIVERED, attempts=1),
+        delivery("webhook", DeliveryStatus.FAILED, attempts=3, last_error="HTTP 500\n  boom"),
+        delivery("jsonl", DeliveryStatus.DELIVERED, attempts=1, retry=True),
+        delivery("jsonl", DeliveryStatus.SUPPRESSED),
+    ]
+    assert delivery_summary(deliveries, ["webhook", "jsonl", "console"]) == (
+        "Notifications: webhook 1 delivered, 1 failed (last error: HTTP 500 boom); "
+        "jsonl 1 delivered, 1 suppressed (1 retried from an earlier run); "
+        "console nothing new to send; failed deliveries are stored and retried on the next run"
+    )
+    assert delivery_summary([], ["jsonl"]) == "Notifications: jsonl nothing new to send"

@@ -188,6 +188,64 @@ def test_console_prints_a_readable_table() -> None:
     assert "2024-03-02 00:00" in text
 
 
+def test_console_lines_show_the_most_severe_first_and_count_the_rest() -> None:
+    buffer = io.StringIO()
+    config = {"type": "console", "layout": "lines", "max_alerts": 2}
+    channel = one(config, console=Console(file=buffer, width=200, color_system=None))
+    alerts = [
+        make_alert(0),
+        make_alert(1, severity=Severity.CRITICAL, message="[bracketed] psi 0.4 >= 0.25"),
+        make_alert(2, severity=Severity.INFO, status=Status.ONGOING),
+        make_alert(3),
+    ]
+    (outcome,) = channel.deliver(alerts)
+    lines = buffer.getvalue().splitlines()
+    assert outcome.delivered and outcome.alert_ids == tuple(a.alert_id for a in alerts)
+    assert lines[0] == "model monitor: 4 alert(s): 1 critical, 2 warning, 1 info"
+    assert lines[1].split() == ["critical", "churn", "v1", "2024-03-02", "psi", "[bracketed]",
+                                "psi", "0.4", ">=", "0.25"]  # fmt: skip
+    assert lines[2].split()[:4] == ["warning", "churn", "v1", "2024-03-01"]
+    assert lines[3] == "  and 2 more (1 warning, 1 info)" and len(lines) == 4
+
+
+def test_console_table_keeps_max_alerts_rows_and_a_caption() -> None:
+    buffer = io.StringIO()
+    channel = one({"type": "console", "max_alerts": 1}, console=Console(file=buffer, width=200))
+    channel.deliver([make_alert(0), make_alert(1, severity=Severity.CRITICAL)])
+    text = buffer.getvalue()
+    assert "2024-03-02 00:00" in text and "2024-03-01 00:00" not in text
+    assert "and 1 more (1 warning)" in text
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "fragment"),
+    [
+        ({"layout": "grid"}, "channels[0].layout", "expected one of table, lines; got 'grid'"),
+        ({"max_alerts": 0}, "channels[0].max_alerts", "whole number >= 1; got 0"),
+        ({"max_alerts": True}, "channels[0].max_alerts", "whole number >= 1; got True"),
+    ],
+)
+def test_console_options_are_checked(values: dict, key: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_channels({"channels": [{"type": "console", **values}]}, environ={})
+    assert info.value.key == key and fragment in str(info.value)
+
+
+def test_errors_in_a_channels_file_name_the_file_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "channels.yml"
+    path.write_text("channels:\n  - {type: webhook, url_env: NOT_SET_HERE}\n")
+    with pytest.raises(ConfigError) as info:
+        load_channels(path, environ={})
+    assert str(info.value) == (
+        f"key `channels[0].url_env`: environment variable NOT_SET_HERE is not set (in {path})"
+    )
+    path.write_text("channels:\n  - {type: console\n")
+    with pytest.raises(ConfigError) as info:
+        load_channels(path, environ={})
+    assert str(info.value).startswith(f"key `channels`: {path} is not valid YAML: ")
+    assert "\n" not in str(info.value)
+
+
 def test_jsonl_appends_one_record_per_line(tmp_path: Path) -> None:
     path = tmp_path / "out" / "alerts.jsonl"
     channel = one({"type": "jsonl", "path": str(path)})
