@@ -149,7 +149,8 @@ def performance(
 @click.option("--seed", type=int, default=7, show_default=True)
 @handle_errors
 def demo(workdir: Path, rows: int, days: int, seed: int) -> None:
-    """Generate predictions with drift, run the dbt package on DuckDB and show what it finds."""
+    """Generate predictions with drift, run the dbt package on DuckDB and show what it finds,
+    ending with the alerts of the newest windows (stored in the demo's monitor_alerts)."""
     from model_monitor.demo import run_demo
 
     result = run_demo(workdir=workdir, rows=rows, days=days, seed=seed, echo=click.echo)

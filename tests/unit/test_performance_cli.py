@@ -16,6 +16,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from model_monitor.cli import EXIT_ERROR, EXIT_OK, cli
 from model_monitor.demo import DemoResult, run_demo
+from model_monitor.demo.alerts import SHOWN_ALERTS
 from model_monitor.demo.runner import find_package_dir
 from model_monitor.errors import ConfigError, WarehouseError
 from model_monitor.performance import (
@@ -440,7 +441,7 @@ def test_multiclass_per_class_metrics_follow_the_averages(intent_project: Path):
 def test_demo_summary_tells_what_drifted_and_how_the_classifier_did(demo: DemoResult):
     lines = demo.summary_lines()
     text = "\n".join(lines)
-    assert len(lines) <= 25, text
+    assert len(lines) - len(demo.alert_lines) <= 28, text
     assert "What drifted" in text and "churn " in text and "monthly_charges" in text
     story = demo.performance
     assert story is not None
@@ -462,6 +463,36 @@ def test_demo_summary_tells_what_drifted_and_how_the_classifier_did(demo: DemoRe
     assert story.tail and "CBPE estimate for the unlabeled tail" in text
     assert all(t.estimated_accuracy is not None for t in story.tail)
     assert f"model-monitor performance --project-dir {demo.project_dir}" in text
+
+
+def test_demo_ends_with_the_alerts_of_the_newest_windows_stored_in_monitor_alerts(
+    demo: DemoResult,
+):
+    lines = demo.summary_lines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("Alerts in the newest"))
+    block = lines[heading:]
+    assert block[1:] == demo.alert_lines and len(block) <= 15, "\n".join(block)
+    alerts = demo.alerts
+    assert alerts and {a.window_start for a in alerts} == {
+        (demo.facts.end - dt.timedelta(days=1)).to_pydatetime()
+    }
+    ranks = [a.severity.rank for a in alerts]
+    assert ranks == sorted(ranks, reverse=True)  # the most severe first
+    (psi,) = [a for a in alerts if a.rule_name == "psi" and a.column_name == "monthly_charges"]
+    assert psi.severity.value == "critical" and not [
+        a for a in alerts if a.rule_name == "freshness"
+    ]
+    assert len(alerts) > SHOWN_ALERTS  # the channel shows the most severe, then counts the rest
+    assert block[2].startswith("  critical") and len(block) == 2 + SHOWN_ALERTS + 1
+    assert block[-1].startswith(f"  and {len(alerts) - SHOWN_ALERTS} more (")
+    stored = table_rows(demo.duckdb_path, "select alert_id, status from monitor_alerts")
+    assert sorted(r["alert_id"] for r in stored) == sorted(a.alert_id for a in alerts)
+    deliveries = table_rows(
+        demo.duckdb_path, "select channel, delivery_status from monitor_alert_deliveries"
+    )
+    assert {(d["channel"], d["delivery_status"]) for d in deliveries} == {("console", "delivered")}
+    assert len(deliveries) == len(alerts)
+    assert f"model-monitor evaluate --project-dir {demo.project_dir}" in "\n".join(lines)
 
 
 def test_cli_demo_prints_the_summary(demo: DemoResult, monkeypatch: pytest.MonkeyPatch):

@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from model_monitor.alerts import Alert
+from model_monitor.demo.alerts import alert_summary_lines, evaluate_demo_alerts
 from model_monitor.demo.scenario import (
     MIN_DAYS,
     MIN_ROWS,
@@ -142,9 +144,12 @@ class DemoResult:
     top_drift: list[DriftRow]
     timings: dict[str, float] = field(default_factory=dict)
     performance: PerformanceStory | None = None
+    alerts: list[Alert] = field(default_factory=list)  # the newest windows', most severe first
+    alert_lines: list[str] = field(default_factory=list)  # what the console channel printed
 
     def summary_lines(self) -> list[str]:
-        """Return the closing summary: what drifted, how the classifier did, what to run next."""
+        """Return the closing summary: what drifted, how the classifier did, what to run next,
+        and the alerts of the newest windows."""
         lines = ["", f"Results in {self.duckdb_path}"]
         lines += _drift_lines(self.top_drift)
         if self.performance is None:
@@ -157,8 +162,9 @@ class DemoResult:
             "Explore:",
             f"  model-monitor drift {where}",
             f"  model-monitor performance {where}",
+            f"  model-monitor evaluate {where} --now '{self.facts.end:%Y-%m-%d %H:%M}'",
         ]
-        return lines
+        return lines + alert_summary_lines(self.alerts, self.alert_lines)
 
 
 def find_package_dir() -> Path:
@@ -211,6 +217,12 @@ def run_demo(
         f"read monitor_drift: {drift_rows:,} rows, monitor_performance: {performance_rows:,} rows "
         f"({clock.lap('read'):.1f}s)"
     )
+    # As `model-monitor evaluate --now <the scenario's end>` would: freshness holds.
+    found = evaluate_demo_alerts(project_dir, workdir, scenario.facts.end.to_pydatetime())
+    say(
+        f"evaluated the alert rules: {len(found.alerts)} alerts stored in monitor_alerts "
+        f"({clock.lap('alerts'):.1f}s)"
+    )
     return DemoResult(
         workdir=workdir,
         project_dir=project_dir,
@@ -222,6 +234,8 @@ def run_demo(
         top_drift=top_drift,
         timings=clock.laps,
         performance=story,
+        alerts=list(found.alerts),
+        alert_lines=list(found.lines),
     )
 
 

@@ -1,0 +1,66 @@
+"""The demo's last step: the alert rules on each monitor's newest window, as `evaluate` runs them.
+
+The default rules judge the newest (complete: the scenario ends at midnight) window of each
+monitor, with the scenario's end as the wall clock so that freshness holds. The alerts go to
+`monitor_alerts` of the demo's DuckDB file and to a console channel, whose lines the demo's
+summary ends with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from model_monitor.alerts import Alert
+
+SHOWN_ALERTS = 10  # the console channel's max_alerts: the rest is one "and N more" line
+CHANNEL_NAME = "console"
+
+
+@dataclass(frozen=True)
+class DemoAlerts:
+    """The alerts of the demo's evaluation and the lines its console channel printed."""
+
+    alerts: tuple[Alert, ...]
+    lines: tuple[str, ...]
+    delivered: int
+    failed: int
+
+
+def evaluate_demo_alerts(project_dir: Path, profiles_dir: Path, now: dt.datetime) -> DemoAlerts:
+    """Evaluate, store and notify the console channel, through the demo's dbt profile."""
+    from rich.console import Console
+
+    from model_monitor.alerting import run_evaluation
+    from model_monitor.notify import ConsoleChannel
+    from model_monitor.rules import RuleSet
+    from model_monitor.warehouse import Warehouse
+
+    printed = io.StringIO()
+    # No colour and no wrapping: the lines are handed to the summary as plain text.
+    console = Console(file=printed, color_system=None, width=200)
+    channel = ConsoleChannel(
+        name=CHANNEL_NAME, console=console, layout="lines", max_alerts=SHOWN_ALERTS
+    )
+    with Warehouse(project_dir, profiles_dir=profiles_dir) as warehouse:
+        run = run_evaluation(warehouse, RuleSet.defaults(), now, channels=[channel])
+    return DemoAlerts(
+        alerts=run.alerts,
+        lines=tuple(line.rstrip() for line in printed.getvalue().splitlines()),
+        delivered=len(run.result.delivered),
+        failed=len(run.result.failed),
+    )
+
+
+def alert_summary_lines(alerts: list[Alert], printed: list[str]) -> list[str]:
+    """The summary's closing block: a heading and what the console channel printed."""
+    if not alerts:
+        return ["", "No alerts in the newest window of any monitor (default rules)."]
+    return [
+        "",
+        "Alerts in the newest window of each monitor (default rules; stored in monitor_alerts, "
+        f"sent to the {CHANNEL_NAME} channel):",
+        *printed,
+    ]
