@@ -1,0 +1,113 @@
+"""Run one benchmark step as its own process tree and measure its wall time and peak memory.
+
+With GNU time (`/usr/bin/time -v`) the peak is its "Maximum resident set size": the largest
+resident set of any process of the step (dbt, DuckDB and the CLI each run in one process, so
+that is the step's). Without it, a small Python wrapper waits for the command and reports
+`resource.getrusage(RUSAGE_CHILDREN)`, which is the same number.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+GNU_TIME = Path("/usr/bin/time")
+
+_WRAPPER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as out:
+    out.write(f"Maximum resident set size (kbytes): {usage.ru_maxrss}\\n")
+    out.write(f"User time (seconds): {usage.ru_utime}\\n")
+    out.write(f"System time (seconds): {usage.ru_stime}\\n")
+sys.exit(code)
+"""
+
+
+@dataclass
+class StepResult:
+    """What one measured step cost, and the machine's load around it."""
+
+    name: str
+    command: list[str]
+    status: str  # ok, failed, not available, skipped
+    wall_seconds: float | None = None
+    peak_rss_mb: float | None = None
+    cpu_seconds: float | None = None  # user + system of the process tree
+    exit_code: int | None = None
+    load_before: tuple[float, float, float] | None = None
+    load_after: tuple[float, float, float] | None = None
+    log: str | None = None
+    detail: dict[str, object] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def uptime() -> str:
+    """The `uptime` line (load averages over 1, 5 and 15 minutes)."""
+    try:
+        return subprocess.run(
+            ["uptime"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except OSError:
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(
+    name: str,
+    command: list[str],
+    log_path: Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    ok_codes: tuple[int, ...] = (0,),
+) -> StepResult:
+    """Run `command`, its output to `log_path`; return wall time, peak RSS and CPU time."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    stats_path = log_path.with_suffix(".rusage")
+    if GNU_TIME.exists():
+        wrapped = [str(GNU_TIME), "-v", "-o", str(stats_path), *command]
+    else:
+        wrapped = [sys.executable, "-c", _WRAPPER, str(stats_path), *command]
+    load_before = os.getloadavg()
+    began = time.perf_counter()
+    with log_path.open("w", encoding="utf-8") as log:
+        code = subprocess.call(wrapped, stdout=log, stderr=subprocess.STDOUT, cwd=cwd, env=env)
+    wall = time.perf_counter() - began
+    stats = _read_stats(stats_path)
+    return StepResult(
+        name=name,
+        command=command,
+        status="ok" if code in ok_codes else "failed",
+        wall_seconds=round(wall, 3),
+        peak_rss_mb=round(stats["rss_kb"] / 1024, 1) if "rss_kb" in stats else None,
+        cpu_seconds=round(stats.get("user", 0.0) + stats.get("system", 0.0), 2),
+        exit_code=code,
+        load_before=tuple(round(x, 2) for x in load_before),
+        load_after=tuple(round(x, 2) for x in os.getloadavg()),
+        log=str(log_path),
+    )
+
+
+def _read_stats(path: Path) -> dict[str, float]:
+    """Peak RSS (kB) and user/system seconds from GNU time's or the wrapper's report."""
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8", errors="replace")
+    patterns = {
+        "rss_kb": r"Maximum resident set size \(kbytes\): (\d+)",
+        "user": r"User time \(seconds\): ([\d.]+)",
+        "system": r"System time \(seconds\): ([\d.]+)",
+    }
+    found = {}
+    for key, pattern in patterns.items():
+        match = re.search(pattern, text)
+        if match:
+            found[key] = float(match.group(1))
+    return found
