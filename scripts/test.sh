@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# The report's browser test (tests/browser) drives Debian's chromium; MM_CHROMIUM may name another.
+if [[ -z "${MM_CHROMIUM:-}" && ! -x /usr/bin/chromium ]]; then
+  bash scripts/chromium.sh
+fi
 
 export MM_ENGINES="${MM_ENGINES:-duckdb,postgres}"
 # Without a network dbt would wait on its usage-tracking endpoint at every invocation.

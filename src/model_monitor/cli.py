@@ -24,6 +24,7 @@ from model_monitor.cli_common import (
 from model_monitor.cli_evaluate import evaluate
 from model_monitor.cli_export import export
 from model_monitor.cli_init import init
+from model_monitor.report.command import report
 
 __all__ = ["EXIT_ALERTS", "EXIT_ERROR", "EXIT_OK", "cli", "fail", "main"]
 
@@ -159,6 +160,7 @@ def demo(workdir: Path, rows: int, days: int, seed: int) -> None:
 
 
 cli.add_command(evaluate)
+cli.add_command(report)
 cli.add_command(export)
 cli.add_command(init)
 
