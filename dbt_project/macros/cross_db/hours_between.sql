@@ -11,3 +11,8 @@
 {% macro spark__hours_between(start, end) -%}
   (cast(unix_micros(cast({{ end }} as timestamp)) - unix_micros(cast({{ start }} as timestamp)) as double) / 3600000000)
 {%- endmacro %}
+
+{#- dbt-trino's datediff stops at milliseconds: seconds since the epoch (as UTC, so no daylight-saving shift) to the microsecond. -#}
+{% macro trino__hours_between(start, end) -%}
+  ((to_unixtime(with_timezone(cast({{ end }} as timestamp(6)), 'UTC')) - to_unixtime(with_timezone(cast({{ start }} as timestamp(6)), 'UTC'))) / 3600)
+{%- endmacro %}

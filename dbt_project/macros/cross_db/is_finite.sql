@@ -14,3 +14,7 @@
 {% macro duckdb__is_finite(expression) -%}
   isfinite({{ expression }})
 {%- endmacro %}
+
+{% macro trino__is_finite(expression) -%}
+  is_finite({{ expression }})
+{%- endmacro %}

@@ -15,3 +15,8 @@
 {% macro spark__number_text(expression) -%}
   regexp_replace(cast({{ expression }} as string), '\\.0$', '')
 {%- endmacro %}
+
+{#- Trino, like Spark, writes whole doubles as '56.0' (and large ones as '1.0E20'). -#}
+{% macro trino__number_text(expression) -%}
+  regexp_replace(cast({{ expression }} as varchar), '\.0$', '')
+{%- endmacro %}

@@ -13,3 +13,4 @@
 {%- endmacro %}
 {% macro databricks__string_literal(value) -%}{{ model_monitor.spark__string_literal(value) }}{%- endmacro %}
 {% macro bigquery__string_literal(value) -%}{{ model_monitor.spark__string_literal(value) }}{%- endmacro %}
+{% macro snowflake__string_literal(value) -%}{{ model_monitor.spark__string_literal(value) }}{%- endmacro %}
