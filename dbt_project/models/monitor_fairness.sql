@@ -31,9 +31,9 @@ slice_rates as (
 ranked as (
   select s.*,
     row_number() over (partition by monitor_name, window_start, model_version, slice_key, metric_name
-                       order by metric_value, {{ model_monitor.text_order('slice_value') }}) as low_rank,
+                       order by metric_value, case when slice_value is null then 1 else 0 end, {{ model_monitor.text_order('slice_value') }}) as low_rank,
     row_number() over (partition by monitor_name, window_start, model_version, slice_key, metric_name
-                       order by metric_value desc, {{ model_monitor.text_order('slice_value') }}) as high_rank
+                       order by metric_value desc, case when slice_value is null then 1 else 0 end, {{ model_monitor.text_order('slice_value') }}) as high_rank
   from slice_rates as s
 )
 select

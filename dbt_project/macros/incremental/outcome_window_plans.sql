@@ -45,7 +45,7 @@
       {%- elif labels is not none and floor < cutoff -%}
         {%- set stored_as_of = model_monitor._timestamp_text(previous[2]) -%}
         {%- set late -%}
-          select distinct {{ dbt.date_trunc(monitor.grain, 'p.' ~ q(monitor.timestamp_column)) }}
+          select distinct {{ model_monitor.window_start(monitor.grain, 'p.' ~ q(monitor.timestamp_column)) }}
           from {{ monitor.predictions }} as p
           inner join {{ labels.relation }} as l
             on cast(p.{{ q(monitor.id_column) }} as {{ dbt.type_string() }}) = cast(l.{{ q(labels.id_column) }} as {{ dbt.type_string() }})

@@ -12,8 +12,8 @@
   select
     {{ model_monitor.string_literal(monitor.name) }} as monitor_name,
     cast(p.{{ q(monitor.id_column) }} as {{ text }}) as row_id,
-    {{ dbt.date_trunc(monitor.grain, ts) }} as window_start,
-    {{ dbt.dateadd(monitor.grain, 1, dbt.date_trunc(monitor.grain, ts)) }} as window_end,
+    {{ model_monitor.window_start(monitor.grain, ts) }} as window_start,
+    {{ dbt.dateadd(monitor.grain, 1, model_monitor.window_start(monitor.grain, ts)) }} as window_end,
     {%- if monitor.model_version_column is not none %}
     cast(p.{{ q(monitor.model_version_column) }} as {{ text }}) as model_version,
     {%- else %}

@@ -21,8 +21,8 @@
   {%- endif %}
   {%- if side == 'current' %}
     'current' as window_kind,
-    {{ dbt.date_trunc(monitor.grain, ts) }} as window_start,
-    {{ dbt.dateadd(monitor.grain, 1, dbt.date_trunc(monitor.grain, ts)) }} as window_end,
+    {{ model_monitor.window_start(monitor.grain, ts) }} as window_start,
+    {{ dbt.dateadd(monitor.grain, 1, model_monitor.window_start(monitor.grain, ts)) }} as window_end,
     {%- if monitor.model_version_column is not none %}
     cast(p.{{ q(monitor.model_version_column) }} as {{ dbt.type_string() }}) as model_version,
     {%- else %}

@@ -16,7 +16,7 @@
 {% if not loop.first %}union all{% endif %}
 select
   {{ lit(monitor.name) }} as monitor_name,
-  (select max({{ dbt.date_trunc(monitor.grain, q(monitor.timestamp_column)) }}) from {{ monitor.predictions }}) as last_window_start,
+  (select max({{ model_monitor.window_start(monitor.grain, q(monitor.timestamp_column)) }}) from {{ monitor.predictions }}) as last_window_start,
   {%- if monitor.labels is not none and monitor.labels.timestamp_column is not none %}
   (select max({{ q(monitor.labels.timestamp_column) }}) from {{ monitor.labels.relation }}) as labels_as_of
   {%- else %}
