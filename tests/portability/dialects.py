@@ -90,6 +90,7 @@ PLACEHOLDERS: dict[Construct, str] = {
             "hours_between",
             "number_text",
             "numbers",
+            "window_start",
         )
     },
     Construct(TYPE, "mm_double"): "model_monitor.type_double",
@@ -161,22 +162,23 @@ SHIM_OUTPUTS: dict[Construct, tuple[str, ...]] = {
 # rendering: what it means there is checked by reading each literal back in its dialect.
 NATIVE: dict[str, frozenset[Construct]] = {
     "snowflake": frozenset(
-        _f("percentile_cont", "datediff")
+        _f("percentile_cont", "datediff", "dateadd", "date_trunc", "dayofweekiso")
         | _s("within group", "collate", "backslash in string literal")
         | _t("double", "varchar", "timestampntz", "timestamp")
     ),
     "bigquery": frozenset(
-        _f("array_agg", "safe_offset", "datetime_diff")
+        _f("array_agg", "safe_offset", "datetime_diff", "timestamp_trunc", "date_trunc")
         | _s("ignorenulls", "bracket", "backslash in string literal")
         | _t("double", "text", "timestamptz", "timestamp")
     ),
     "databricks": frozenset(
-        _f("percentile", "unix_micros", "regexp_replace")
+        _f("percentile", "unix_micros", "regexp_replace", "date_trunc")
         | _s("backslash in string literal")
         | _t("double", "text", "timestamptz")
     ),
     "trino": frozenset(
         _f(
+            "date_trunc",
             "is_finite",
             "regexp_replace",
             "array_agg",
@@ -189,7 +191,7 @@ NATIVE: dict[str, frozenset[Construct]] = {
         | _t("double", "varchar", "timestamp")
     ),
     "spark": frozenset(
-        _f("percentile", "unix_micros", "regexp_replace")
+        _f("percentile", "unix_micros", "regexp_replace", "date_trunc")
         | _s("backslash in string literal")
         | _t("double", "text", "timestamptz")
     ),

@@ -69,6 +69,16 @@ class _DbtMacros:
         self.type_string = lambda: types["string"]
         self.type_timestamp = lambda: types["timestamp"]
         self.datediff = _datediff(adapter_type)
+        self.date_trunc = _date_trunc(adapter_type)
+
+
+def _date_trunc(adapter_type: str) -> Callable[[str, str], str]:
+    """dbt's date_trunc as each adapter renders it (from the adapters' own macros)."""
+    if adapter_type == "bigquery":
+        return lambda part, expr: f"timestamp_trunc(cast({expr} as timestamp), {part})"
+    if adapter_type == "snowflake":
+        return lambda part, expr: f"date_trunc({part}, {expr})"
+    return lambda part, expr: f"date_trunc('{part}', {expr})"
 
 
 class _Exceptions:

@@ -66,6 +66,7 @@ SHIMLESS_DUCKDB = [
     "create or replace macro mm_median(x) as median(x)",
     "create or replace macro mm_hours_between(a, b) as date_diff('microsecond', a, b) / 3.6e9",
     "create or replace macro mm_number_text(x) as cast(x as varchar)",
+    "create or replace macro mm_window_start(part, x) as date_trunc(part, x)",
     "create or replace macro mm_numbers(d) as table "
     "select range as n from range(cast(pow(10, d) as bigint))",
     "create or replace macro mm_date_trunc(part, x) as date_trunc(part, x)",

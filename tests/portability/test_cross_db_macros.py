@@ -52,6 +52,7 @@ CASES = (
     Case("number_text", "select {} as label from t", lambda m: m.number_text("t.x")),
     Case("hours_between", "select {} as h from t", lambda m: m.hours_between("t.a", "t.b")),
     Case("numbers", "select n from ({}) as numbers", lambda m: m.numbers(3)),
+    Case("window_start", "select {} as w from t", lambda m: m.window_start("week", "t.a")),
     Case(
         "materialized_cte",
         "with c as {} (select 1 as one) select one from c",

@@ -18,6 +18,7 @@
 {% macro default__median(expression) %}mm_median({{ expression }}){% endmacro %}
 {% macro default__hours_between(start, end) %}mm_hours_between({{ start }}, {{ end }}){% endmacro %}
 {% macro default__number_text(expression) %}mm_number_text({{ expression }}){% endmacro %}
+{% macro default__window_start(grain, timestamp) %}mm_window_start('{{ grain }}', {{ timestamp }}){% endmacro %}
 {% macro default__numbers(digits) %}select n from mm_numbers({{ digits }}){% endmacro %}
 {% macro default__materialized_cte() %}{% endmacro %}
 
