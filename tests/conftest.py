@@ -1,8 +1,13 @@
 """Shared fixtures: the engines to test (`--engines` / MM_ENGINES) and a warehouse per module.
 
-`engine` is parametrized from `--engines` or MM_ENGINES (comma list, default duckdb). A module
-that asks for `warehouse` gets its own schema (DuckDB: its own file in tmp_path too). PostgreSQL
-is reached through MM_PG_*; when it was asked for and is unreachable the tests fail, never skip.
+`engine` is parametrized from `--engines` or MM_ENGINES (comma list, default duckdb); a test
+runs only on the engines it declares with `@pytest.mark.engines(...)` (on the test, on one of its
+parameters, or module-wide through `pytestmark`; the closest one counts). A test without the
+marker runs on DuckDB and PostgreSQL, never on Spark. Instances for an engine a test does not
+support are deselected (reported as such), never collected as skips or passes. A module that
+asks for `warehouse` gets its own schema (DuckDB: its own file in tmp_path too). PostgreSQL is
+reached through MM_PG_*, Spark is started in this process (tests/integration/spark.py); an
+engine that was asked for and cannot be reached fails the tests, never skips them.
 """
 
 from __future__ import annotations
@@ -10,11 +15,15 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from integration import spark
 from integration.loaders import PgParams, Warehouse
 
-KNOWN_ENGINES = ("duckdb", "postgres")
+KNOWN_ENGINES = ("duckdb", "postgres", "spark")
+# Spark costs seconds per model, so it runs only the tests that opt in with the marker.
+UNMARKED_ENGINES = ("duckdb", "postgres")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,6 +48,17 @@ def selected_engines(config: pytest.Config) -> list[str]:
     return list(dict.fromkeys(engines))
 
 
+def supported_engines(item: pytest.Item) -> tuple[str, ...]:
+    """The engines a test declares with its closest `engines` marker, or the default."""
+    marker = item.get_closest_marker("engines")
+    if marker is None:
+        return UNMARKED_ENGINES
+    unknown = [e for e in marker.args if e not in KNOWN_ENGINES]
+    if unknown or not marker.args:
+        raise pytest.UsageError(f"{item.nodeid}: engines marker {marker.args!r}")
+    return tuple(marker.args)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize every test that takes `engine` over the selected engines."""
     if "engine" in metafunc.fixturenames:
@@ -46,10 +66,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Everything under tests/integration carries the `integration` marker."""
+    """Everything under tests/integration carries the `integration` marker; a test instance
+    whose engine the test does not support is deselected."""
+    keep, drop = [], []
     for item in items:
         if f"{os.sep}integration{os.sep}" in str(item.path):
             item.add_marker(pytest.mark.integration)
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("engine") if callspec is not None else None
+        if engine is not None and engine not in supported_engines(item):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +93,18 @@ def engines(pytestconfig: pytest.Config) -> list[str]:
 def run_token() -> str:
     """Makes schema names unique to this pytest process (PostgreSQL is shared)."""
     return f"{os.getpid()}_{secrets.token_hex(3)}"
+
+
+def _start_spark(work_dir: Path) -> None:
+    """The process's SparkSession (shared with dbt-spark's session mode), or a failed test."""
+    try:
+        spark.session(work_dir)
+    except Exception as exc:  # no Java, no pyspark, a JVM that does not start: all the same here
+        pytest.fail(
+            f"spark was requested (MM_ENGINES/--engines) but cannot start: {exc!s}".strip()
+            + "\nInstall it with: pip install -e '.[dev,spark]' (and Java 17+ on PATH)",
+            pytrace=False,
+        )
 
 
 def _pg_params() -> PgParams:
@@ -107,6 +150,11 @@ def make_warehouse(
         if engine == "duckdb":
             path = tmp_path_factory.mktemp(f"duckdb_{label}") / "warehouse.duckdb"
             wh = Warehouse("duckdb", f"mm_{label}", duckdb_path=path)
+        elif engine == "spark":
+            # One session and metastore per pytest process, in its own temporary directory:
+            # the database names only have to be unique within it.
+            _start_spark(tmp_path_factory.getbasetemp() / "spark")
+            wh = Warehouse("spark", f"mm_{label}")
         else:
             if not pg:
                 pg.append(_pg_params())
@@ -119,6 +167,7 @@ def make_warehouse(
     for wh in made:
         if wh.engine == "postgres" and not os.environ.get("MM_KEEP_SCHEMAS"):
             wh.drop_schemas()
+    spark.stop()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Warehouse access for the tests: load raw frames with exact types, read result tables back.
 
-DuckDB gets DOUBLE / VARCHAR / TIMESTAMP, PostgreSQL `double precision` / `text` / `timestamp`.
+DuckDB gets DOUBLE / VARCHAR / TIMESTAMP, PostgreSQL `double precision` / `text` / `timestamp`,
+Spark `double` / `string` / `timestamp` (in the process's own SparkSession, see spark.py).
 Rows travel as Python values, so NULL (``None``) and NaN / +-inf stay distinct both ways.
 """
 
@@ -15,17 +16,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import spark
 from .data import DOUBLE, TEXT, TIMESTAMP, Table
 
 BOOLEAN = "boolean"  # only the outcome tests use it (labels and predicted classes as booleans)
+BIGINT = "bigint"
 
 ENGINE_TYPES = {
-    "duckdb": {DOUBLE: "DOUBLE", TEXT: "VARCHAR", TIMESTAMP: "TIMESTAMP", BOOLEAN: "BOOLEAN"},
+    "duckdb": {
+        DOUBLE: "DOUBLE",
+        TEXT: "VARCHAR",
+        TIMESTAMP: "TIMESTAMP",
+        BOOLEAN: "BOOLEAN",
+        BIGINT: "BIGINT",
+    },
     "postgres": {
         DOUBLE: "double precision",
         TEXT: "text",
         TIMESTAMP: "timestamp",
         BOOLEAN: "boolean",
+        BIGINT: "bigint",
+    },
+    "spark": {
+        DOUBLE: "double",
+        TEXT: "string",
+        TIMESTAMP: "timestamp",
+        BOOLEAN: "boolean",
+        BIGINT: "bigint",
     },
 }
 
@@ -42,7 +59,7 @@ class PgParams:
 
 
 def quote(name: str) -> str:
-    """A double-quoted SQL identifier (both engines)."""
+    """A double-quoted SQL identifier (DuckDB and PostgreSQL; Spark: Warehouse.quote)."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -50,7 +67,7 @@ def quote(name: str) -> str:
 class Warehouse:
     """One engine plus the schema a test owns (and its raw-data schema)."""
 
-    engine: str  # duckdb | postgres
+    engine: str  # duckdb | postgres | spark
     schema: str
     duckdb_path: Path | None = None
     pg: PgParams | None = None
@@ -65,7 +82,7 @@ class Warehouse:
         env = {"MM_SCHEMA": self.schema}
         if self.engine == "duckdb":
             env["MM_DUCKDB_PATH"] = str(self.duckdb_path)
-        else:
+        elif self.engine == "postgres":
             assert self.pg is not None
             env.update(
                 MM_PG_HOST=self.pg.host,
@@ -76,9 +93,16 @@ class Warehouse:
             )
         return env
 
+    def quote(self, name: str) -> str:
+        """An identifier quoted for this engine."""
+        return spark.quote(name) if self.engine == "spark" else quote(name)
+
     @contextmanager
     def connect(self) -> Iterator[Any]:
         """A DB-API connection, committed and closed on exit."""
+        if self.engine == "spark":
+            yield spark.Connection(spark.active())
+            return
         if self.engine == "duckdb":
             import duckdb
 
@@ -120,16 +144,23 @@ class Warehouse:
             rows = cur.fetchall()
         return [dict(zip(names, map(normalize, row), strict=True)) for row in rows]
 
+    def columns(self, relation: str) -> list[str]:
+        """The column names of a relation, in order."""
+        with self.connect() as con:
+            cur = con.cursor()
+            cur.execute(f"select * from {relation} where 1 = 0")
+            return [d[0] for d in cur.description]
+
     def create_schemas(self) -> None:
         """The test's target and raw schemas, empty."""
         self.drop_schemas()
         for s in (self.schema, self.raw_schema):
-            self.execute(f"create schema {quote(s)}")
+            self.execute(f"create schema {self.quote(s)}")
 
     def drop_schemas(self) -> None:
         """Drop both schemas with everything in them."""
         for s in (self.schema, self.raw_schema):
-            self.execute(f"drop schema if exists {quote(s)} cascade")
+            self.execute(f"drop schema if exists {self.quote(s)} cascade")
 
     def load(self, tables: Iterable[Table]) -> None:
         """(Re)create each table in the raw schema with exact types and insert its rows."""
@@ -137,8 +168,8 @@ class Warehouse:
         with self.connect() as con:
             cur = con.cursor()
             for t in tables:
-                name = f"{quote(self.raw_schema)}.{quote(t.name)}"
-                cols = ", ".join(f"{quote(c)} {types[k]}" for c, k in t.columns.items())
+                name = self.relation(t.name, self.raw_schema)
+                cols = ", ".join(f"{self.quote(c)} {types[k]}" for c, k in t.columns.items())
                 cur.execute(f"drop table if exists {name}")
                 cur.execute(f"create table {name} ({cols})")
                 self._insert(cur, name, t, t.rows())
@@ -146,15 +177,18 @@ class Warehouse:
     def append(self, table: Table, rows: list[tuple[Any, ...]]) -> None:
         """Insert more rows into an existing raw table."""
         with self.connect() as con:
-            name = f"{quote(self.raw_schema)}.{quote(table.name)}"
+            name = self.relation(table.name, self.raw_schema)
             self._insert(con.cursor(), name, table, rows)
 
     def _insert(self, cur: Any, name: str, table: Table, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
-        cols = ", ".join(quote(c) for c in table.columns)
+        cols = ", ".join(self.quote(c) for c in table.columns)
         if self.engine == "duckdb":
             _duckdb_insert(cur, name, cols, table, rows)
+            return
+        if self.engine == "spark":
+            _spark_insert(spark.Connection(spark.active()), name, cols, table, rows)
             return
         from psycopg2.extras import execute_values
 
@@ -166,7 +200,7 @@ class Warehouse:
 
     def relation(self, name: str, schema: str | None = None) -> str:
         """The quoted name of a table in the target (or given) schema."""
-        return f"{quote(schema or self.schema)}.{quote(name)}"
+        return f"{self.quote(schema or self.schema)}.{self.quote(name)}"
 
 
 def _duckdb_insert(
@@ -194,9 +228,9 @@ def _duckdb_insert(
         elif kind == TEXT:
             frame[f"v{i}"] = pd.Series(values, dtype=object)
             select.append(f"cast(v{i} as varchar)")
-        elif kind == BOOLEAN:
+        elif kind in (BOOLEAN, BIGINT):
             frame[f"v{i}"] = pd.Series(values, dtype=object)
-            select.append(f"cast(v{i} as boolean)")
+            select.append(f"cast(v{i} as {ENGINE_TYPES['duckdb'][kind]})")
         else:
             frame[f"v{i}"] = pd.Series(pd.to_datetime(values), dtype="datetime64[us]")
             select.append(f"cast(v{i} as timestamp)")
@@ -205,6 +239,25 @@ def _duckdb_insert(
         con.execute(f"insert into {name} ({cols}) select {', '.join(select)} from __mm_load")
     finally:
         con.unregister("__mm_load")
+
+
+def _spark_insert(
+    con: spark.Connection, name: str, cols: str, table: Table, rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert through a DataFrame built from the Python rows (no pandas, no Arrow: NaN and
+    infinities stay doubles). Timestamps go in as wall-clock `timestamp_ntz` and are cast to
+    `timestamp` by Spark, in its session time zone."""
+    kinds = list(table.columns.values())
+    frame_types = ["timestamp_ntz" if k == TIMESTAMP else ENGINE_TYPES["spark"][k] for k in kinds]
+    view = "__mm_load"
+    con.create_frame(rows, frame_types).createOrReplaceTempView(view)
+    select = ", ".join(
+        f"cast(v{i} as timestamp)" if k == TIMESTAMP else f"v{i}" for i, k in enumerate(kinds)
+    )
+    try:
+        con.cursor().execute(f"insert into {name} ({cols}) select {select} from {view}")
+    finally:
+        con.cursor().execute(f"drop view if exists {view}")
 
 
 def normalize(value: Any) -> Any:

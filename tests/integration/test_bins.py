@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from .compare import diff_rows, index_rows, missing_and_extra, nan_cells, report
 from .conftest import Build, bins_key
 from .data import PLAN_LEADER, PLAN_TIED
 from .reference_impl import Expected, finite_values
+
+# Runs on Spark too: the shared example build (one dbt run per engine).
+pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
 
 BIN_FIELDS = (
     "column_role",

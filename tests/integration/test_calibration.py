@@ -26,6 +26,9 @@ from .reference_performance import (
 )
 from .test_performance import SEED, _expected
 
+# Runs on Spark too: the build shared with test_performance.
+pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
+
 SCORED = ("bin_thr", "bin_cls")
 
 

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from .compare import diff_rows, index_rows, missing_and_extra, nan_cells, report, ts
 from .conftest import Build, quality_key
 from .reference_impl import Expected, window_spine
+
+# Runs on Spark too: the shared example build (one dbt run per engine).
+pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
 
 # Columns docs/design.md defines for one kind only ("numerical only", "categorical values"):
 # on the other kind NULL is expected, 0 is accepted too.

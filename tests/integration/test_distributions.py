@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from .compare import diff_rows, index_rows, missing_and_extra, nan_cells, report, ts
 from .conftest import Build, distribution_key
 from .reference_impl import GRAINS, Expected
+
+# Runs on Spark too: the shared example build (one dbt run per engine).
+pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
 
 
 def _rows(built: Build) -> dict[tuple, dict[str, Any]]:

@@ -12,6 +12,9 @@ from .compare import diff_rows, index_rows, missing_and_extra, nan_cells, report
 from .conftest import Build, drift_key
 from .reference_impl import Expected
 
+# Runs on Spark too: the shared example build (one dbt run per engine).
+pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
+
 BINNED = [
     "psi",
     "chi_square",

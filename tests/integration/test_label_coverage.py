@@ -25,6 +25,9 @@ from .data import DOUBLE, TEXT, TIMESTAMP, Table
 from .dbt_runner import DbtProject
 from .loaders import Warehouse
 
+# Runs on Spark too: three builds of the label coverage models and their parents.
+pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
+
 SEED = 20240502
 N_PRED = 1500
 FIRST_DAY = dt.datetime(2024, 5, 1)

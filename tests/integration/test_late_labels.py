@@ -33,6 +33,9 @@ from .reference_performance import (
     residual_key,
 )
 
+# Not on Spark: a build of every model per label batch costs Spark minutes.
+pytestmark = pytest.mark.engines("duckdb", "postgres")
+
 SEED = int(os.environ.get("MM_SEED", "20240601"))
 LAST = pd.Timestamp(LATE_DAYS[-1])
 FLOOR = {"late_bin": LAST - pd.Timedelta(days=5), "late_reg": LAST - pd.Timedelta(days=3)}

@@ -41,6 +41,9 @@ from .reference_performance import (
     residual_key,
 )
 
+# Runs on Spark too: one build of every model, shared with test_calibration.
+pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
+
 SEED = int(os.environ.get("MM_SEED", "20240507"))
 
 
