@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): set up the venv, bring up the engines the tests need,
-# run pytest with the caller's arguments. MM_ENGINES picks the engines (default duckdb,postgres;
-# add spark to run the modules the README lists on Spark, in this process: it needs Java 17+).
-
+# run pytest with the caller's arguments. MM_ENGINES picks the engines (default
+# duckdb,postgres,spark); Spark runs the modules the README lists, in this process, and needs
+# Java 17+ on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export MM_ENGINES="${MM_ENGINES:-duckdb,postgres}"
+export MM_ENGINES="${MM_ENGINES:-duckdb,postgres,spark}"
 # Without a network dbt would wait on its usage-tracking endpoint at every invocation.
 export DBT_SEND_ANONYMOUS_USAGE_STATS="${DBT_SEND_ANONYMOUS_USAGE_STATS:-false}"
 
