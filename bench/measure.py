@@ -40,6 +40,7 @@ class StepResult:
     wall_seconds: float | None = None
     peak_rss_mb: float | None = None
     cpu_seconds: float | None = None  # user + system of the process tree
+    written_mb: float | None = None  # file system writes (DuckDB's spill files and the database)
     exit_code: int | None = None
     load_before: tuple[float, float, float] | None = None
     load_after: tuple[float, float, float] | None = None
@@ -88,6 +89,7 @@ def measure(
         wall_seconds=round(wall, 3),
         peak_rss_mb=round(stats["rss_kb"] / 1024, 1) if "rss_kb" in stats else None,
         cpu_seconds=round(stats.get("user", 0.0) + stats.get("system", 0.0), 2),
+        written_mb=round(stats["out_blocks"] * 512 / 2**20, 1) if "out_blocks" in stats else None,
         exit_code=code,
         load_before=tuple(round(x, 2) for x in load_before),
         load_after=tuple(round(x, 2) for x in os.getloadavg()),
@@ -104,6 +106,7 @@ def _read_stats(path: Path) -> dict[str, float]:
         "rss_kb": r"Maximum resident set size \(kbytes\): (\d+)",
         "user": r"User time \(seconds\): ([\d.]+)",
         "system": r"System time \(seconds\): ([\d.]+)",
+        "out_blocks": r"File system outputs: (\d+)",  # GNU time counts 512-byte blocks
     }
     found = {}
     for key, pattern in patterns.items():
