@@ -99,12 +99,14 @@ def _start_spark(work_dir: Path) -> None:
     """The process's SparkSession (shared with dbt-spark's session mode), or a failed test."""
     try:
         spark.session(work_dir)
+        return
     except Exception as exc:  # no Java, no pyspark, a JVM that does not start: all the same here
-        pytest.fail(
-            f"spark was requested (MM_ENGINES/--engines) but cannot start: {exc!s}".strip()
-            + "\nInstall it with: pip install -e '.[dev,spark]' (and Java 17+ on PATH)",
-            pytrace=False,
-        )
+        problem = str(exc).strip()
+    pytest.fail(
+        f"spark was requested (MM_ENGINES/--engines) but cannot start: {problem}\n"
+        "Install it with: pip install -e '.[dev,spark]' (and Java 17+ on PATH)",
+        pytrace=False,
+    )
 
 
 def _pg_params() -> PgParams:
