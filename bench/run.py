@@ -52,6 +52,18 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="also run the peer per daily window and slice value, as the package computes",
     )
+    parser.add_argument(
+        "--only-peer-per-window",
+        action="store_true",
+        help="generate the data and run only the peer per window and slice (no dbt, no CLI), "
+        "for --peer-per-window-from",
+    )
+    parser.add_argument(
+        "--peer-per-window-from",
+        type=Path,
+        help="a results JSON of an --only-peer-per-window run on the same rows and seed: "
+        "its per-window step is reported with this run's (it takes hours at 10M)",
+    )
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results.json")
     parser.add_argument("--workdir", type=Path, default=BENCH_DIR / "work")
     parser.add_argument("--seed", type=int, default=scenario.SEED)
@@ -70,6 +82,11 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         args.rows = LARGE_ROWS
     if args.rows < scenario.HISTORY_DAYS:
         parser.error(f"--rows must be at least {scenario.HISTORY_DAYS}")
+    if args.only_peer_per_window and args.skip_peer:
+        parser.error("--only-peer-per-window and --skip-peer exclude each other")
+    if args.peer_per_window_from and (args.peer_per_window or args.only_peer_per_window):
+        parser.error("--peer-per-window-from replaces --peer-per-window")
+    args.peer_per_window = args.peer_per_window or args.only_peer_per_window
     return args
 
 
@@ -197,6 +214,9 @@ def run(args: argparse.Namespace, say=print) -> dict:
         "--profiles-dir",
         str(workdir),
     ]
+    if args.only_peer_per_window:
+        steps += _peers(args, step, peer_ready, database, pooled=False)
+        return _document(args, started, gen, steps, detail, database)
     full = step(report.FULL, dbt_build)
     detail["dbt_timing_full"] = _dbt_timing(project, logs / "run_results_full.json")
     history_end = scenario.START + np.timedelta64(scenario.HISTORY_DAYS, "D")
@@ -209,17 +229,9 @@ def run(args: argparse.Namespace, say=print) -> dict:
                                "--now", now], ok_codes=(0, 1))  # fmt: skip
     else:
         steps.append(measure.StepResult(report.EVALUATE, [], "not available"))
-    if args.skip_peer:
-        steps.append(measure.StepResult(report.PEER, [], "skipped"))
-    elif not peer_ready:
-        steps.append(measure.StepResult(report.PEER, [], "not available"))
-    else:
-        peer = step(report.PEER, [str(peer_python()), str(BENCH_DIR / "peer.py"), str(database)])
-        peer.detail.update(_json_tail(peer.log))
-        if args.peer_per_window:
-            windows = step(report.PEER_WINDOWS, [str(peer_python()), str(BENCH_DIR / "peer.py"),
-                                                 str(database), "--per-window"])  # fmt: skip
-            windows.detail.update(_json_tail(windows.log))
+    steps += _peers(args, step, peer_ready, database)
+    if args.peer_per_window_from:
+        steps.append(_borrowed_per_window(args))
     if full.status == "ok":
         detail["monitor_table_rows_full"] = _table_sizes(database)
         append = subprocess.run([py, str(BENCH_DIR / "scenario.py"), "append", str(database)],
@@ -229,6 +241,43 @@ def run(args: argparse.Namespace, say=print) -> dict:
         detail["dbt_timing_incremental"] = _dbt_timing(project, logs / "run_results_inc.json")
         detail["monitor_table_rows_incremental"] = _table_sizes(database)
     return _document(args, started, gen, steps, detail, database)
+
+
+def _peers(
+    args, step, peer_ready: bool | None, database: Path, pooled: bool = True
+) -> list[measure.StepResult]:
+    """The pooled peer and, with --peer-per-window, the peer at the package's grain."""
+    if args.skip_peer:
+        return [measure.StepResult(report.PEER, [], "skipped")]
+    if not peer_ready:
+        return [measure.StepResult(report.PEER, [], "not available")]
+    if pooled:
+        peer = step(report.PEER, [str(peer_python()), str(BENCH_DIR / "peer.py"), str(database)])
+        peer.detail.update(_json_tail(peer.log))
+    if args.peer_per_window:
+        windows = step(report.PEER_WINDOWS, [str(peer_python()), str(BENCH_DIR / "peer.py"),
+                                             str(database), "--per-window"])  # fmt: skip
+        windows.detail.update(_json_tail(windows.log))
+    return []  # step() already recorded them
+
+
+def _borrowed_per_window(args: argparse.Namespace) -> measure.StepResult:
+    """The per-window peer step of an earlier run on identical data (same rows and seed)."""
+    other = json.loads(args.peer_per_window_from.read_text(encoding="utf-8"))
+    same = (other["meta"]["rows"], other["meta"]["seed"]) == (args.rows, args.seed)
+    found = _find_step(other["steps"], report.PEER_WINDOWS)
+    if not same or found is None:
+        raise SystemExit(
+            f"bench: {args.peer_per_window_from} has no '{report.PEER_WINDOWS}' step measured on "
+            f"{args.rows:,} rows with seed {args.seed}"
+        )
+    found["detail"] = {**found.get("detail", {}), "from": str(args.peer_per_window_from),
+                       "started": other["meta"]["started"]}  # fmt: skip
+    return measure.StepResult(**found)
+
+
+def _find_step(steps: list[dict], name: str) -> dict | None:
+    return next((s for s in steps if s["name"] == name and s["status"] == "ok"), None)
 
 
 def _document(args, started, gen, steps, detail, database) -> dict:
