@@ -61,7 +61,7 @@ def init(
 ) -> None:
     """Print a commented monitor configuration guessed from the predictions' columns."""
     from model_monitor.config_yaml import render_yaml
-    from model_monitor.scaffold import draft_from_warehouse
+    from model_monitor.scaffold.monitor import draft_from_warehouse
 
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:
         draft = draft_from_warehouse(

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from model_monitor.scaffold import Draft, Entry
+from model_monitor.scaffold.draft import Draft, Entry
 
 # Inline comments line up at this column, unless a line is longer.
 NOTE_COLUMN = 40

@@ -26,7 +26,9 @@ from model_monitor.introspect import (
     profile_table,
     type_kind,
 )
-from model_monitor.scaffold import Draft, draft_from_warehouse, draft_monitor, name_tokens
+from model_monitor.scaffold.draft import Draft
+from model_monitor.scaffold.monitor import draft_from_warehouse, draft_monitor
+from model_monitor.scaffold.vocabulary import name_tokens
 
 MACRO = mp.PACKAGE_DIR / "macros" / "config" / "_relation_columns.sql"
 

@@ -1,0 +1,1 @@
+"""Drafting a monitor configuration for `model-monitor init` (monitor.py drafts; the rest guess)."""
