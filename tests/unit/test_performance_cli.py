@@ -17,7 +17,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from model_monitor.cli import EXIT_ERROR, EXIT_OK, cli
 from model_monitor.demo import DemoResult, run_demo
 from model_monitor.demo.alerts import SHOWN_ALERTS
-from model_monitor.demo.runner import find_package_dir
+from model_monitor.demo.workdir import find_package_dir
 from model_monitor.errors import ConfigError, WarehouseError
 from model_monitor.performance import (
     METRIC_ORDER,

@@ -1,19 +1,15 @@
 """`model-monitor demo`: a generated production story, monitored by the bundled dbt project."""
 
-from model_monitor.demo.runner import (
-    CoverageDay,
+from model_monitor.demo.errors import (
     DbtCommandError,
     DemoError,
     DemoOutputError,
-    DemoResult,
-    DriftRow,
     PackageNotFoundError,
-    PerformanceStory,
-    PeriodPerformance,
-    TailEstimate,
-    run_demo,
 )
+from model_monitor.demo.results import DriftRow
+from model_monitor.demo.runner import DemoResult, run_demo
 from model_monitor.demo.scenario import Scenario, ScenarioFacts, generate_scenario, write_scenario
+from model_monitor.demo.story import CoverageDay, PerformanceStory, PeriodPerformance, TailEstimate
 
 __all__ = [
     "CoverageDay",
