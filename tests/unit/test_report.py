@@ -18,9 +18,10 @@ from model_monitor.demo import run_demo
 from model_monitor.errors import ConfigError
 from model_monitor.report import MissingDependencyError, ReportOptions, write_report
 from model_monitor.report.command import report
+from model_monitor.report.data import MonitorData, ReportData
 from model_monitor.report.figures_data import data_quality
 from model_monitor.report.figures_drift import drift_over_time, histograms
-from model_monitor.report.load import MonitorData, ReportData, load_report_data
+from model_monitor.report.load import load_report_data
 from model_monitor.report.overview import NOT_EVALUATED, summarize
 from model_monitor.report.render import monitor_sections, render_report
 from model_monitor.report.thresholds import Bounds, Thresholds, default_thresholds

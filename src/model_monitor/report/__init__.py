@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from model_monitor.errors import ModelMonitorError
-from model_monitor.report.load import ReportOptions
+from model_monitor.report.data import ReportOptions
 
 __all__ = ["MissingDependencyError", "ReportOptions", "ReportResult", "write_report"]
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model_monitor.report.load import MonitorData
+from model_monitor.report.data import MonitorData
 from model_monitor.report.style import (
     CRITICAL,
     REFERENCE,

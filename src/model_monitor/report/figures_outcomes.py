@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model_monitor.performance import LOWER_IS_BETTER
-from model_monitor.report.load import HEADLINE_METRICS, MonitorData
+from model_monitor.report.columns import HEADLINE_METRICS
+from model_monitor.report.data import MonitorData
 from model_monitor.report.style import (
     CRITICAL,
     REFERENCE,

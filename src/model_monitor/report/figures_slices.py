@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from model_monitor.report.columns import SLICE_METRICS
+from model_monitor.report.data import MonitorData
 from model_monitor.report.figures_drift import psi_colors, psi_top
 from model_monitor.report.figures_outcomes import HOVER_TIME, METRIC_TITLES, headline_metric
-from model_monitor.report.load import SLICE_METRICS, MonitorData
 from model_monitor.report.style import (
     SERIES,
     left_titles,

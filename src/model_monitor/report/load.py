@@ -7,345 +7,31 @@ the histogram windows), so the report reads aggregates only and never the predic
 from __future__ import annotations
 
 import datetime as dt
-import math
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from model_monitor.alerts import Alert, Status
-from model_monitor.drift import Queryable, sql_string, sql_timestamp, validate_monitor_name
 from model_monitor.errors import ConfigError, WarehouseError
-from model_monitor.stats import benjamini_hochberg, chi_square_pvalue, ks_pvalue
-
-Progress = Callable[[str], None]
-
-# Metrics plotted over time per task (the first is the headline of the overview and the slices).
-HEADLINE_METRICS = {
-    "binary": ("accuracy", "roc_auc", "f1"),
-    "multiclass": ("accuracy", "f1_macro"),
-    "regression": ("mae", "rmse", "r2"),
-}
-PERFORMANCE_METRICS = tuple(dict.fromkeys(m for ms in HEADLINE_METRICS.values() for m in ms))
-SLICE_METRICS = ("accuracy", "mae")
-# The roles the drift_test rule judges (and adjusts together with Benjamini-Hochberg).
-ADJUSTED_ROLES = ("feature", "score", "prediction")
-
-WINDOW_COLUMNS = ("window_start", "window_end", "model_version", "prediction_count")
-QUALITY_COLUMNS = (
-    "window_start",
-    "model_version",
-    "column_name",
-    "column_role",
-    "column_kind",
-    "row_count",
-    "null_count",
-    "nan_count",
-    "out_of_range_count",
-    "unseen_category_count",
+from model_monitor.report.columns import (
+    CALIBRATION_COLUMNS,
+    COVERAGE_COLUMNS,
+    DISTRIBUTION_COLUMNS,
+    DRIFT_COLUMNS,
+    FAIRNESS_COLUMNS,
+    OPERATIONS_COLUMNS,
+    PERFORMANCE_COLUMNS,
+    PERFORMANCE_METRICS,
+    QUALITY_COLUMNS,
+    RESIDUAL_COLUMNS,
+    SLICE_DRIFT_COLUMNS,
+    SLICE_METRICS,
+    SLICE_PERFORMANCE_COLUMNS,
+    WINDOW_COLUMNS,
 )
-DRIFT_COLUMNS = (
-    "window_start",
-    "model_version",
-    "column_name",
-    "column_role",
-    "column_kind",
-    "reference_count",
-    "current_count",
-    "psi",
-    "chi_square",
-    "chi_square_dof",
-    "ks_statistic",
-)
-SLICE_DRIFT_COLUMNS = (
-    "window_start",
-    "model_version",
-    "slice_key",
-    "slice_value",
-    "column_name",
-    "psi",
-)
-DISTRIBUTION_COLUMNS = (
-    "window_kind",
-    "window_start",
-    "model_version",
-    "column_name",
-    "column_role",
-    "column_kind",
-    "bin_index",
-    "bin_type",
-    "bin_label",
-    "bin_count",
-    "value_share",
-)
-PERFORMANCE_COLUMNS = (
-    "window_kind",
-    "window_start",
-    "model_version",
-    "metric_source",
-    "metric_name",
-    "metric_value",
-    "labeled_count",
-)
-SLICE_PERFORMANCE_COLUMNS = (
-    "window_kind",
-    "window_start",
-    "model_version",
-    "slice_key",
-    "slice_value",
-    "metric_name",
-    "metric_value",
-    "labeled_count",
-)
-COVERAGE_COLUMNS = (
-    "window_start",
-    "model_version",
-    "prediction_count",
-    "labeled_count",
-    "label_coverage",
-    "label_delay_median_hours",
-)
-CALIBRATION_COLUMNS = (
-    "window_kind",
-    "window_start",
-    "model_version",
-    "bin_index",
-    "lower_bound",
-    "upper_bound",
-    "prediction_count",
-    "mean_prediction",
-    "observed_rate",
-)
-RESIDUAL_COLUMNS = (
-    "window_kind",
-    "window_start",
-    "model_version",
-    "bin_index",
-    "lower_bound",
-    "upper_bound",
-    "bin_count",
-)
-OPERATIONS_COLUMNS = (
-    "window_start",
-    "model_version",
-    "prediction_count",
-    "throughput_per_hour",
-    "latency_p50_ms",
-    "latency_p95_ms",
-    "latency_p99_ms",
-    "error_count",
-    "error_rate",
-)
-FAIRNESS_COLUMNS = (
-    "window_start",
-    "model_version",
-    "slice_key",
-    "metric_name",
-    "metric_value",
-    "min_slice_value",
-    "max_slice_value",
-)
-TIME_COLUMNS = frozenset({"window_start", "window_end"})
-TEXT_COLUMNS = frozenset(
-    {
-        "monitor_name",
-        "window_kind",
-        "model_version",
-        "slice_key",
-        "slice_value",
-        "column_name",
-        "column_role",
-        "column_kind",
-        "bin_type",
-        "bin_label",
-        "metric_source",
-        "metric_name",
-        "min_slice_value",
-        "max_slice_value",
-    }
-)
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """What to load: one monitor or all, windows from `since` on, histograms of the last N."""
-
-    monitor: str | None = None
-    since: dt.datetime | None = None
-    histogram_windows: int = 14
-
-
-@dataclass
-class MonitorData:
-    """Everything the report shows of one monitor, whole population unless a frame says slice.
-
-    Frames hold one row per table row (columns as the table's, see load.py's *_COLUMNS);
-    `drift` adds `pvalue` (KS or chi-square, from scipy) and `pvalue_adjusted`
-    (Benjamini-Hochberg across the window's feature, score and prediction columns).
-    `open_alerts` is None when no alerts were ever recorded (no monitor_alerts table).
-    """
-
-    name: str
-    task: str | None
-    windows: pd.DataFrame
-    quality: pd.DataFrame
-    drift: pd.DataFrame
-    slice_drift: pd.DataFrame
-    distributions: pd.DataFrame
-    performance: pd.DataFrame
-    slice_performance: pd.DataFrame
-    coverage: pd.DataFrame
-    calibration: pd.DataFrame
-    residuals: pd.DataFrame
-    operations: pd.DataFrame
-    fairness: pd.DataFrame
-    open_alerts: list[Alert] | None = None
-
-    @property
-    def latest_window(self) -> dt.datetime | None:
-        """The newest window with predictions, None when every window is empty."""
-        filled = self.windows[self.windows["prediction_count"].fillna(0) > 0]
-        return None if filled.empty else filled["window_start"].max().to_pydatetime()
-
-
-@dataclass
-class ReportData:
-    """The monitors of one report and where their numbers came from."""
-
-    monitors: list[MonitorData]
-    adapter_type: str
-    target: str
-    generated_at: dt.datetime
-    options: ReportOptions
-    alerts_recorded: bool
-    missing_tables: list[str] = field(default_factory=list)
-
-
-class _Reader:
-    """Runs the report's SELECTs, reporting progress and remembering tables that are absent."""
-
-    def __init__(self, warehouse: Queryable, progress: Progress | None) -> None:
-        self.warehouse = warehouse
-        self.progress = progress or (lambda _message: None)
-        self.missing: list[str] = []
-
-    def select(
-        self, table: str, columns: Sequence[str], conditions: Sequence[str], what: str = ""
-    ) -> pd.DataFrame:
-        """Return the chosen columns of a table's rows; an empty frame when it is absent."""
-        names = ("monitor_name", *columns)
-        try:
-            relation = self.warehouse.relation(table)
-        except WarehouseError:
-            # An optional table (older package, disabled model): its section says so.
-            self.missing.append(table)
-            return _typed(pd.DataFrame({name: [] for name in names}))
-        q = self.warehouse.quote
-        where = ("\nwhere " + "\n  and ".join(conditions)) if conditions else ""
-        sql = f"select {', '.join(q(c) for c in names)}\nfrom {relation}{where}"
-        started = time.perf_counter()
-        frame = self.warehouse.query(sql)
-        frame.columns = [str(c).lower() for c in frame.columns]
-        label = f"{table} ({what})" if what else table
-        self.progress(f"read {label}: {len(frame):,} rows ({time.perf_counter() - started:.1f}s)")
-        return _typed(frame)
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return frame with naive timestamps, text as objects (None for NULL), the rest as floats."""
-    frame = frame.copy()
-    for name in frame.columns:
-        if name in TIME_COLUMNS:
-            values = pd.to_datetime(frame[name], utc=True).dt.tz_localize(None)
-            frame[name] = values.astype("datetime64[ns]")
-        elif name in TEXT_COLUMNS:
-            # object, not pandas' string dtype, which would turn None back into NaN
-            values = [None if _missing(v) else str(v) for v in frame[name]]
-            frame[name] = pd.Series(values, index=frame.index, dtype=object)
-        else:
-            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
-    return frame
-
-
-def _missing(value: Any) -> bool:
-    """Whether a cell is NULL in any of its pandas spellings."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-class _Conditions:
-    """The WHERE clauses the report's queries share, quoted for the warehouse."""
-
-    def __init__(self, warehouse: Queryable, options: ReportOptions) -> None:
-        self.q = warehouse.quote
-        self.options = options
-
-    def monitor(self) -> list[str]:
-        """Only the chosen monitor."""
-        if self.options.monitor is None:
-            return []
-        name = sql_string(validate_monitor_name(self.options.monitor))
-        return [f"{self.q('monitor_name')} = {name}"]
-
-    def whole(self) -> list[str]:
-        """The whole population, not the slices."""
-        return [f"{self.q('slice_key')} is null"]
-
-    def slices(self) -> list[str]:
-        """The slices only."""
-        return [f"{self.q('slice_key')} is not null"]
-
-    def since(self, with_reference: bool = False) -> list[str]:
-        """Windows starting at `since` or later (and the reference's rows, when asked)."""
-        if self.options.since is None:
-            return []
-        current = f"{self.q('window_start')} >= {sql_timestamp(self.options.since)}"
-        if not with_reference:
-            return [current]
-        return [f"({self.q('window_kind')} = 'reference' or {current})"]
-
-    def windows(self, chosen: dict[str, list[dt.datetime]], with_reference: bool) -> list[str]:
-        """Rows of the chosen windows per monitor (and the reference's, when asked)."""
-        q = self.q
-        parts = [
-            f"({q('monitor_name')} = {sql_string(name)} and "
-            f"{q('window_start')} in ({', '.join(sql_timestamp(s) for s in starts)}))"
-            for name, starts in sorted(chosen.items())
-            if starts
-        ]
-        if with_reference:
-            parts.append(f"{q('window_kind')} = 'reference'")
-        return [f"({' or '.join(parts)})" if parts else "1 = 0"]
-
-    def values(self, column: str, values: Sequence[str]) -> list[str]:
-        """The column is one of these strings."""
-        return [f"{self.q(column)} in ({', '.join(sql_string(v) for v in values)})"]
-
-
-def add_pvalues(drift: pd.DataFrame) -> pd.DataFrame:
-    """Return drift rows with the drift test's p-value, raw and Benjamini-Hochberg adjusted."""
-    drift = drift.copy()
-    raw = []
-    for row in drift.itertuples(index=False):
-        if row.column_kind == "numerical":
-            counts = (row.reference_count, row.current_count)
-            p = None if any(np.isnan(counts)) else ks_pvalue(row.ks_statistic, *map(int, counts))
-        else:
-            dof = None if np.isnan(row.chi_square_dof) else int(row.chi_square_dof)
-            p = chi_square_pvalue(None if np.isnan(row.chi_square) else row.chi_square, dof)
-        raw.append(np.nan if p is None else float(p))
-    drift["pvalue"] = np.asarray(raw, dtype=float)
-    drift["pvalue_adjusted"] = drift["pvalue"]
-    judged = drift[drift["column_role"].isin(ADJUSTED_ROLES)]
-    for _, group in judged.groupby(["window_start", "model_version"], dropna=False):
-        values = [None if np.isnan(p) else float(p) for p in group["pvalue"]]
-        adjusted = [np.nan if p is None else p for p in benjamini_hochberg(values)]
-        drift.loc[group.index, "pvalue_adjusted"] = adjusted
-    return drift
+from model_monitor.report.data import MonitorData, ReportData, ReportOptions
+from model_monitor.report.pvalues import add_pvalues
+from model_monitor.report.queries import Progress, QueryConditions, TableReader, is_missing
 
 
 def infer_task(metric_names: set[str]) -> str | None:
@@ -369,7 +55,7 @@ def _last_windows(windows: pd.DataFrame, count: int) -> dict[str, list[dt.dateti
     return chosen
 
 
-def _known_monitors(reader: _Reader) -> list[str]:
+def _known_monitors(reader: TableReader) -> list[str]:
     """Return the monitors monitor_data_quality knows, for the error of a wrong --monitor."""
     try:
         relation = reader.warehouse.relation("monitor_data_quality")
@@ -377,7 +63,7 @@ def _known_monitors(reader: _Reader) -> list[str]:
         return []
     q = reader.warehouse.quote
     frame = reader.warehouse.query(f"select distinct {q('monitor_name')} from {relation}")
-    return sorted(str(v) for v in frame.iloc[:, 0] if not _missing(v))
+    return sorted(str(v) for v in frame.iloc[:, 0] if not is_missing(v))
 
 
 def _open_alerts(warehouse: Any, monitors: list[str]) -> dict[str, list[Alert]] | None:
@@ -406,8 +92,8 @@ def load_report_data(
     warehouse: Any, options: ReportOptions, progress: Progress | None = None
 ) -> ReportData:
     """Read every table the report shows, for the chosen monitors and windows."""
-    reader = _Reader(warehouse, progress)
-    where = _Conditions(warehouse, options)
+    reader = TableReader(warehouse, progress)
+    where = QueryConditions(warehouse, options)
     monitor, whole, since = where.monitor(), where.whole(), where.since()
     window_scope = [f"{warehouse.quote('metric_scope')} = 'window'"]
     column_scope = [f"{warehouse.quote('metric_scope')} = 'column'"]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model_monitor.alerts import Alert, Severity
-from model_monitor.report.load import HEADLINE_METRICS, MonitorData
+from model_monitor.report.columns import HEADLINE_METRICS
+from model_monitor.report.data import MonitorData
 from model_monitor.report.thresholds import Thresholds
 
 SEVERITIES = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))

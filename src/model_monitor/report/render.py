@@ -13,7 +13,7 @@ from plotly.offline import get_plotlyjs
 
 from model_monitor import __version__
 from model_monitor.report import figures_data, figures_drift, figures_outcomes, figures_slices
-from model_monitor.report.load import MonitorData, ReportData
+from model_monitor.report.data import MonitorData, ReportData
 from model_monitor.report.overview import (
     NOT_EVALUATED,
     SEVERITIES,
