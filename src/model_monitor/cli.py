@@ -118,7 +118,7 @@ def performance(
     from rich.console import Console
 
     from model_monitor.formatting import performance_report, to_json
-    from model_monitor.performance import load_performance_summary
+    from model_monitor.performance.load import load_performance_summary
 
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:
         summaries = load_performance_summary(

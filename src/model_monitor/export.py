@@ -26,7 +26,7 @@ from model_monitor.drift import (
     validate_monitor_name,
 )
 from model_monitor.errors import ConfigError, WarehouseError
-from model_monitor.performance import COVERAGE_TABLE, OPERATIONS_TABLE, PERFORMANCE_TABLE
+from model_monitor.performance.queries import COVERAGE_TABLE, OPERATIONS_TABLE, PERFORMANCE_TABLE
 from model_monitor.stats import chi_square_pvalue, ks_pvalue
 
 QUALITY_TABLE = "monitor_data_quality"

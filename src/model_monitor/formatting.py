@@ -18,11 +18,9 @@ from model_monitor.alerts import Alert, Severity, Status
 from model_monitor.drift import DriftRow
 from model_monitor.evaluate import format_value
 from model_monitor.lifecycle import Delivery
-from model_monitor.performance import (
-    COUNT_METRICS,
-    LOWER_IS_BETTER,
+from model_monitor.performance.metrics import COUNT_METRICS, LOWER_IS_BETTER, base_metric
+from model_monitor.performance.summary import (
     PerformanceSummary,
-    base_metric,
     change_vs_reference,
     ordered_metrics,
 )

@@ -19,11 +19,9 @@ from model_monitor.demo import DemoResult, run_demo
 from model_monitor.demo.alerts import SHOWN_ALERTS
 from model_monitor.demo.workdir import find_package_dir
 from model_monitor.errors import ConfigError, WarehouseError
-from model_monitor.performance import (
-    METRIC_ORDER,
-    build_performance_sql,
-    load_performance_summary,
-)
+from model_monitor.performance.load import load_performance_summary
+from model_monitor.performance.metrics import METRIC_ORDER
+from model_monitor.performance.queries import build_performance_sql
 from model_monitor.warehouse import Warehouse
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from model_monitor.anomaly import HistoryPoint
-from model_monitor.performance import LOWER_IS_BETTER, METRIC_ORDER
+from model_monitor.performance.metrics import LOWER_IS_BETTER, METRIC_ORDER
 
 DRIFT_METRICS = (
     "psi",

@@ -17,7 +17,7 @@ from model_monitor.observations.catalog import (
     OPERATIONS_METRICS,
     WINDOW_QUALITY_METRICS,
 )
-from model_monitor.performance import COVERAGE_TABLE, OPERATIONS_TABLE, PERFORMANCE_TABLE
+from model_monitor.performance.queries import COVERAGE_TABLE, OPERATIONS_TABLE, PERFORMANCE_TABLE
 from model_monitor.stats import chi_square_pvalue, ks_pvalue
 
 QUALITY_TABLE = "monitor_data_quality"

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model_monitor.performance import LOWER_IS_BETTER
+from model_monitor.performance.metrics import LOWER_IS_BETTER
 from model_monitor.report.columns import HEADLINE_METRICS
 from model_monitor.report.data import MonitorData
 from model_monitor.report.style import (

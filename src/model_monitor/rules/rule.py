@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from model_monitor.anomaly import AnomalySettings
 from model_monitor.observations import HIGHER_IS_BETTER, base_metric_name
-from model_monitor.performance import LOWER_IS_BETTER
+from model_monitor.performance.metrics import LOWER_IS_BETTER
 from model_monitor.rules.defaults import BOUND_KEYS, DEFAULT_ROLES
 
 

@@ -1,0 +1,212 @@
+"""Loading model performance per window: realized, estimated (CBPE) and the reference's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from model_monitor.drift import (
+    Queryable,
+    _as_datetime,
+    _as_float,
+    _as_int,
+    _as_str,
+    _timestamp_text,
+    _value,
+    sql_string,
+)
+from model_monitor.errors import ConfigError
+from model_monitor.performance.metrics import (
+    COUNT_METRICS,
+    base_metric,
+    infer_task,
+    metric_key,
+    metric_sort_key,
+)
+from model_monitor.performance.queries import (
+    COVERAGE_COLUMNS,
+    COVERAGE_TABLE,
+    OPERATIONS_COLUMNS,
+    OPERATIONS_TABLE,
+    PERFORMANCE_TABLE,
+    Key,
+    build_performance_sql,
+    load_window_table,
+    record_key,
+)
+from model_monitor.performance.summary import (
+    LabelCoverage,
+    Operations,
+    PerformanceSummary,
+    summary_order,
+)
+
+
+def _coverage(record: dict[str, Any] | None) -> LabelCoverage | None:
+    """Return a LabelCoverage from a monitor_label_coverage row."""
+    if record is None:
+        return None
+    return LabelCoverage(
+        prediction_count=_as_int(record["prediction_count"]),
+        labeled_count=_as_int(record["labeled_count"]),
+        label_coverage=_as_float(record["label_coverage"]),
+        label_delay_median_hours=_as_float(record["label_delay_median_hours"]),
+    )
+
+
+def _operations(record: dict[str, Any] | None) -> Operations | None:
+    """Return Operations from a monitor_operations row."""
+    if record is None:
+        return None
+    return Operations(
+        prediction_count=_as_int(record["prediction_count"]),
+        latency_p50_ms=_as_float(record["latency_p50_ms"]),
+        latency_p95_ms=_as_float(record["latency_p95_ms"]),
+        latency_p99_ms=_as_float(record["latency_p99_ms"]),
+        error_rate=_as_float(record["error_rate"]),
+    )
+
+
+class _MetricSet:
+    """Metric values, undefined reasons and the rows used, gathered for one source."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, float | int | None] = {}
+        self.undefined: dict[str, str] = {}
+        self.count: int | None = None
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Add one monitor_performance row."""
+        class_label = _as_str(record["class_label"])
+        key = metric_key(str(record["metric_name"]), class_label)
+        value = _as_float(record["metric_value"])
+        if value is not None and base_metric(key) in COUNT_METRICS:
+            self.values[key] = int(round(value))
+        else:
+            self.values[key] = value
+        reason = _as_str(record["undefined_reason"])
+        if value is None and reason is not None:
+            self.undefined[key] = reason
+        count = _as_int(record["labeled_count"])
+        if class_label is None and count is not None:
+            self.count = max(count, self.count or 0)
+
+    def ordered(self, task: str | None) -> dict[str, float | int | None]:
+        """Return the values in reading order."""
+        return {
+            k: self.values[k] for k in sorted(self.values, key=lambda k: metric_sort_key(task, k))
+        }
+
+    def reasons(self, task: str | None) -> dict[str, str]:
+        """Return the undefined reasons in reading order."""
+        keys = sorted(self.undefined, key=lambda k: metric_sort_key(task, k))
+        return {k: self.undefined[k] for k in keys}
+
+
+def _explain_empty(
+    warehouse: Queryable,
+    monitor: str | None,
+    window: dt.datetime | dt.date | None,
+    model_version: str | None,
+) -> None:
+    """Raise a ConfigError naming what exists when a filter matched no current window."""
+    relation = warehouse.relation(PERFORMANCE_TABLE)
+    q = warehouse.quote
+    if monitor is not None:
+        frame = warehouse.query(f"select distinct {q('monitor_name')} from {relation}")
+        known = sorted(str(m) for m in frame.iloc[:, 0] if _value(m) is not None)
+        if monitor not in known:
+            listed = ", ".join(known) if known else "none (is the table empty?)"
+            raise ConfigError(
+                f"no rows in {relation}; known monitors: {listed}", monitor=monitor, key="monitor"
+            )
+    current = f"{q('window_kind')} = 'current'"
+    if monitor is not None:
+        current += f" and {q('monitor_name')} = {sql_string(monitor)}"
+    if model_version is not None:
+        frame = warehouse.query(
+            f"select distinct {q('model_version')} from {relation} where {current}"
+        )
+        known = sorted(str(v) for v in frame.iloc[:, 0] if _value(v) is not None)
+        if model_version not in known:
+            listed = ", ".join(known) if known else "none"
+            raise ConfigError(
+                f"no window has model version {model_version!r}; versions: {listed}",
+                monitor=monitor,
+                key="version",
+            )
+    if window is not None:
+        if model_version is not None:
+            current += f" and {q('model_version')} = {sql_string(model_version)}"
+        frame = warehouse.query(
+            f"select min({q('window_start')}) as first_window, "
+            f"max({q('window_start')}) as last_window from {relation} where {current}"
+        )
+        first, last = (_as_datetime(v) for v in frame.iloc[0]) if len(frame) else (None, None)
+        span = f"windows run from {first} to {last}" if first else "no windows stored"
+        raise ConfigError(
+            f"no window with predictions starts at {_timestamp_text(window)}; {span}",
+            monitor=monitor,
+            key="window",
+        )
+
+
+def load_performance_summary(
+    warehouse: Queryable,
+    monitor: str | None = None,
+    window: dt.datetime | dt.date | None = None,
+    model_version: str | None = None,
+    slices: bool = False,
+) -> list[PerformanceSummary]:
+    """Return one summary per monitor, window, version and slice (latest window by default)."""
+    sql = build_performance_sql(warehouse, monitor, window, model_version, slices)
+    records = warehouse.query(sql).to_dict("records")
+    current: dict[Key, dict[str, Any]] = {}
+    reference: dict[tuple[Any, ...], _MetricSet] = {}
+    for record in records:
+        if record["window_kind"] == "reference":
+            ref_key = (str(record["monitor_name"]), *record_key(record)[3:])
+            if record["metric_source"] == "realized":
+                reference.setdefault(ref_key, _MetricSet()).add(record)
+            continue
+        group = current.setdefault(
+            record_key(record),
+            {"realized": _MetricSet(), "estimated": _MetricSet(), "first": record},
+        )
+        group[str(record["metric_source"])].add(record)
+    if not current and (monitor is not None or window is not None or model_version is not None):
+        _explain_empty(warehouse, monitor, window, model_version)
+    windows = sorted({(key[0], key[1]) for key in current if key[1] is not None})
+    coverage = load_window_table(warehouse, COVERAGE_TABLE, COVERAGE_COLUMNS, windows, slices)
+    operations = load_window_table(warehouse, OPERATIONS_TABLE, OPERATIONS_COLUMNS, windows, slices)
+    summaries = []
+    for key, group in current.items():
+        realized, estimated, first = group["realized"], group["estimated"], group["first"]
+        ref = reference.get((key[0], key[3], key[4]), _MetricSet())
+        task = infer_task([*realized.values, *ref.values])
+        summaries.append(
+            PerformanceSummary(
+                monitor_name=key[0],
+                window_start=key[1],
+                window_end=_as_datetime(first["window_end"]),
+                model_version=key[2],
+                slice_key=key[3],
+                slice_value=key[4],
+                task=task,
+                labels_as_of=_as_datetime(first["labels_as_of"]),
+                labeled_count=realized.count,
+                scored_count=estimated.count,
+                reference_labeled_count=ref.count,
+                realized=realized.ordered(task),
+                estimated=estimated.ordered(task),
+                reference=ref.ordered(task),
+                undefined_reasons={
+                    "realized": realized.reasons(task),
+                    "estimated": estimated.reasons(task),
+                    "reference": ref.reasons(task),
+                },
+                label_coverage=_coverage((coverage or {}).get(key)),
+                operations=_operations((operations or {}).get(key)),
+            )
+        )
+    return sorted(summaries, key=summary_order)

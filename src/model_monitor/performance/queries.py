@@ -1,0 +1,164 @@
+"""The performance tables and the SELECTs that read them: chosen windows, their coverage and ops."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from model_monitor.drift import (
+    Queryable,
+    _as_datetime,
+    _as_str,
+    sql_string,
+    sql_timestamp,
+    validate_monitor_name,
+)
+from model_monitor.errors import WarehouseError
+
+PERFORMANCE_TABLE = "monitor_performance"
+COVERAGE_TABLE = "monitor_label_coverage"
+OPERATIONS_TABLE = "monitor_operations"
+
+PERFORMANCE_COLUMNS = (
+    "monitor_name",
+    "window_kind",
+    "window_start",
+    "window_end",
+    "model_version",
+    "slice_key",
+    "slice_value",
+    "metric_source",
+    "metric_name",
+    "class_label",
+    "metric_value",
+    "labeled_count",
+    "undefined_reason",
+    "labels_as_of",
+)
+KEY_COLUMNS = ("monitor_name", "window_start", "model_version", "slice_key", "slice_value")
+COVERAGE_COLUMNS = (
+    "prediction_count",
+    "labeled_count",
+    "label_coverage",
+    "label_delay_median_hours",
+)
+OPERATIONS_COLUMNS = (
+    "prediction_count",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "latency_p99_ms",
+    "error_rate",
+)
+
+Key = tuple[Any, ...]
+
+
+def _selected_current(
+    q: Callable[[str], str],
+    alias: str,
+    window: dt.datetime | dt.date | None,
+    model_version: str | None,
+) -> str:
+    """Return the condition on current rows: the chosen window (or latest) and version."""
+    parts = [f"{alias}.{q('window_kind')} = 'current'"]
+    if window is not None:
+        parts.append(f"{alias}.{q('window_start')} = {sql_timestamp(window)}")
+    else:
+        parts.append("latest_windows.latest_window_start is not null")
+    if model_version is not None:
+        parts.append(f"{alias}.{q('model_version')} = {sql_string(model_version)}")
+    return " and ".join(parts)
+
+
+def build_performance_sql(
+    warehouse: Queryable,
+    monitor: str | None = None,
+    window: dt.datetime | dt.date | None = None,
+    model_version: str | None = None,
+    slices: bool = False,
+) -> str:
+    """Return the SELECT of the chosen current windows' metric rows plus the reference's."""
+    relation = warehouse.relation(PERFORMANCE_TABLE)
+    q = warehouse.quote
+    select = ", ".join(f"perf.{q(c)}" for c in PERFORMANCE_COLUMNS)
+    conditions = [
+        f"(perf.{q('window_kind')} = 'reference' or "
+        f"({_selected_current(q, 'perf', window, model_version)}))"
+    ]
+    monitor_condition = ""
+    if monitor is not None:
+        monitor_condition = f"{q('monitor_name')} = {sql_string(validate_monitor_name(monitor))}"
+        conditions.append(f"perf.{monitor_condition}")
+    if not slices:
+        conditions.append(f"perf.{q('slice_key')} is null")
+    where = "\nwhere " + "\n  and ".join(conditions)
+    if window is not None:
+        return f"select {select}\nfrom {relation} as perf{where}"
+    # The latest current window per monitor (with the chosen version): the one to show.
+    latest_filter = [f"{q('window_kind')} = 'current'"]
+    if monitor_condition:
+        latest_filter.append(monitor_condition)
+    if model_version is not None:
+        latest_filter.append(f"{q('model_version')} = {sql_string(model_version)}")
+    return (
+        f"with latest_windows as (\n"
+        f"  select {q('monitor_name')}, max({q('window_start')}) as latest_window_start\n"
+        f"  from {relation}\n"
+        f"  where {' and '.join(latest_filter)}\n"
+        f"  group by {q('monitor_name')}\n"
+        f")\n"
+        f"select {select}\nfrom {relation} as perf\n"
+        f"left join latest_windows\n"
+        f"  on perf.{q('monitor_name')} = latest_windows.{q('monitor_name')}\n"
+        f"  and perf.{q('window_start')} = latest_windows.latest_window_start"
+        f"{where}"
+    )
+
+
+def _window_rows_sql(
+    warehouse: Queryable,
+    relation: str,
+    columns: tuple[str, ...],
+    windows: list[tuple[str, dt.datetime]],
+    slices: bool,
+) -> str:
+    """Return a SELECT of a per-window table's rows for the given (monitor, window_start)."""
+    q = warehouse.quote
+    select = ", ".join(q(c) for c in (*KEY_COLUMNS, *columns))
+    chosen = " or ".join(
+        f"({q('monitor_name')} = {sql_string(name)} and "
+        f"{q('window_start')} = {sql_timestamp(start)})"
+        for name, start in windows
+    )
+    where = f"({chosen})" + ("" if slices else f" and {q('slice_key')} is null")
+    return f"select {select}\nfrom {relation}\nwhere {where}"
+
+
+def record_key(record: dict[str, Any]) -> Key:
+    """Return the (monitor, window, version, slice) key of a result row."""
+    return (
+        str(record["monitor_name"]),
+        _as_datetime(record["window_start"]),
+        _as_str(record["model_version"]),
+        _as_str(record["slice_key"]),
+        _as_str(record["slice_value"]),
+    )
+
+
+def load_window_table(
+    warehouse: Queryable,
+    table_name: str,
+    columns: tuple[str, ...],
+    windows: list[tuple[str, dt.datetime]],
+    slices: bool,
+) -> dict[Key, dict[str, Any]] | None:
+    """Return rows of a per-window table by key; None when the project has no such table."""
+    try:
+        relation = warehouse.relation(table_name)
+    except WarehouseError:
+        return None  # an optional table: older package versions or a disabled model
+    if not windows:
+        return {}
+    frame = warehouse.query(_window_rows_sql(warehouse, relation, columns, windows, slices))
+    return {record_key(r): r for r in frame.to_dict("records")}
