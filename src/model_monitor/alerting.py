@@ -17,7 +17,7 @@ from model_monitor.lifecycle import ProcessResult, Window, process_alerts
 from model_monitor.notify import Channel
 from model_monitor.observations import Observations, load_observations
 from model_monitor.rules import RuleSet
-from model_monitor.store import AlertStore
+from model_monitor.store.alert_store import AlertStore
 
 
 @dataclass(frozen=True)

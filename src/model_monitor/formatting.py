@@ -24,7 +24,7 @@ from model_monitor.performance.summary import (
     change_vs_reference,
     ordered_metrics,
 )
-from model_monitor.store import DeliveryStatus
+from model_monitor.store.records import DeliveryStatus
 
 # Common rule of thumb for PSI: below 0.1 stable, 0.1-0.25 moderate shift, above 0.25 major shift.
 PSI_MODERATE = 0.1

@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 
 from model_monitor.alerts import Alert, Status
 from model_monitor.notify import Channel
-from model_monitor.store import (
-    AlertStore,
+from model_monitor.store.alert_store import AlertStore
+from model_monitor.store.records import (
     DeliveryRecord,
     DeliveryStatus,
     FailedDelivery,

@@ -142,7 +142,7 @@ def test_delivery_summary_counts_each_channel_and_names_the_last_failure():
     from model_monitor.alerts import Alert, Severity
     from model_monitor.formatting import delivery_summary
     from model_monitor.lifecycle import Delivery
-    from model_monitor.store import DeliveryStatus
+    from model_monitor.store.records import DeliveryStatus
 
     start = dt.datetime(2024, 3, 1)
     alert = Alert("churn", "psi", "psi", Severity.WARNING, start, start, "psi is high")

@@ -25,7 +25,8 @@ from model_monitor.report.load import load_report_data
 from model_monitor.report.overview import NOT_EVALUATED, summarize
 from model_monitor.report.render import monitor_sections, render_report
 from model_monitor.report.thresholds import Bounds, Thresholds, default_thresholds
-from model_monitor.store import ALERTS_TABLE, AlertStore
+from model_monitor.store.alert_store import AlertStore
+from model_monitor.store.schema import ALERTS_TABLE
 from model_monitor.warehouse import Warehouse
 
 ROWS, DAYS = 3000, 14

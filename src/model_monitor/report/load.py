@@ -68,7 +68,7 @@ def _known_monitors(reader: TableReader) -> list[str]:
 
 def _open_alerts(warehouse: Any, monitors: list[str]) -> dict[str, list[Alert]] | None:
     """Return the open (new or ongoing) alerts per monitor; None without a monitor_alerts table."""
-    from model_monitor.store import AlertStore
+    from model_monitor.store.alert_store import AlertStore
 
     try:
         store = AlertStore(warehouse)
