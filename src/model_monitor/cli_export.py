@@ -67,7 +67,7 @@ def export(
     job: str,
 ) -> None:
     """Export the latest window's metrics of every monitor (NULL metrics are left out)."""
-    from model_monitor.export import load_snapshot
+    from model_monitor.export.load import load_snapshot
     from model_monitor.prometheus import push, render, write_textfile
 
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:

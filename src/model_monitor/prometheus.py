@@ -16,7 +16,8 @@ from prometheus_client import CollectorRegistry, generate_latest, push_to_gatewa
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from model_monitor.errors import ModelMonitorError
-from model_monitor.export import FAMILIES, Snapshot
+from model_monitor.export.families import FAMILIES
+from model_monitor.export.snapshot import Snapshot
 
 PREFIX = "model_monitor_"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

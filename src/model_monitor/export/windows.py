@@ -1,0 +1,84 @@
+"""Which window each monitor exports, and the SQL condition that selects those windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from model_monitor.drift import (
+    Queryable,
+    _as_datetime,
+    _as_str,
+    _timestamp_text,
+    sql_string,
+    sql_timestamp,
+    validate_monitor_name,
+)
+from model_monitor.errors import ConfigError
+from model_monitor.export.snapshot import ExportWindow
+
+QUALITY_TABLE = "monitor_data_quality"
+
+
+def window_condition(warehouse: Queryable, windows: list[ExportWindow], alias: str) -> str:
+    """Return a WHERE condition selecting the given (monitor, window_start) pairs."""
+    q = warehouse.quote
+    return (
+        "("
+        + " or ".join(
+            f"({alias}.{q('monitor_name')} = {sql_string(w.monitor_name)} and "
+            f"{alias}.{q('window_start')} = {sql_timestamp(w.window_start)})"
+            for w in windows
+        )
+        + ")"
+    )
+
+
+def _known_monitors(warehouse: Queryable, relation: str) -> list[str]:
+    """Return the monitors that have rows in a table."""
+    frame = warehouse.query(f"select distinct {warehouse.quote('monitor_name')} from {relation}")
+    return sorted(str(m) for m in frame.iloc[:, 0] if _as_str(m) is not None)
+
+
+def export_windows(
+    warehouse: Queryable,
+    monitor: str | None = None,
+    window: dt.datetime | dt.date | None = None,
+) -> list[ExportWindow]:
+    """Return the window to export per monitor: `window`, or the latest in monitor_data_quality.
+
+    monitor_data_quality lists every window, empty ones included, so an outage's empty window is
+    exported (prediction_count 0) rather than hidden behind the day before.
+    """
+    relation = warehouse.relation(QUALITY_TABLE)
+    q = warehouse.quote
+    conditions = [f"{q('window_kind')} = 'current'", f"{q('metric_scope')} = 'window'"]
+    if monitor is not None:
+        conditions.append(f"{q('monitor_name')} = {sql_string(validate_monitor_name(monitor))}")
+    if window is not None:
+        conditions.append(f"{q('window_start')} = {sql_timestamp(window)}")
+    where = " and ".join(conditions)
+    sql = (
+        f"select {q('monitor_name')} as monitor_name, max({q('window_start')}) as window_start,\n"
+        f"  max({q('window_end')}) as window_end\n"
+        f"from {relation}\nwhere {where}\ngroup by {q('monitor_name')}"
+    )
+    rows = warehouse.query(sql).to_dict("records")
+    windows = [
+        ExportWindow(str(r["monitor_name"]), start, _as_datetime(r["window_end"]))
+        for r in rows
+        if (start := _as_datetime(r["window_start"])) is not None
+    ]
+    if windows or (monitor is None and window is None):
+        return sorted(windows, key=lambda w: w.monitor_name)
+    known = _known_monitors(warehouse, relation)
+    if monitor is not None and monitor not in known:
+        listed = ", ".join(known) if known else "none (is the table empty?)"
+        raise ConfigError(
+            f"no rows in {relation}; known monitors: {listed}", monitor=monitor, key="monitor"
+        )
+    assert window is not None
+    raise ConfigError(
+        f"no window starts at {_timestamp_text(window)} in {relation}",
+        monitor=monitor,
+        key="window",
+    )
