@@ -85,7 +85,8 @@ def drift(
     from rich.console import Console
 
     from model_monitor.drift import load_drift
-    from model_monitor.formatting import drift_table, to_json
+    from model_monitor.formatting.drift import drift_table
+    from model_monitor.formatting.values import to_json
 
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:
         rows = load_drift(warehouse, monitor=monitor, window=window, slices=slices, min_psi=min_psi)
@@ -117,7 +118,8 @@ def performance(
     """Show realized and estimated (CBPE) performance next to the reference's, per window."""
     from rich.console import Console
 
-    from model_monitor.formatting import performance_report, to_json
+    from model_monitor.formatting.performance import performance_report
+    from model_monitor.formatting.values import to_json
     from model_monitor.performance.load import load_performance_summary
 
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:

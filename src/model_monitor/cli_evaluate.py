@@ -164,7 +164,7 @@ def _print(run: Any, output_format: str, channels: list[str]) -> None:
     """Print alerts as a table and summary lines, or as JSON lines (the summary on stderr)."""
     from rich.console import Console
 
-    from model_monitor.formatting import (
+    from model_monitor.formatting.alerts import (
         alerts_json_lines,
         alerts_summary,
         alerts_table,

@@ -14,7 +14,7 @@ from scipy import stats
 
 from model_monitor.alerts import Alert, Severity
 from model_monitor.evaluate import evaluate_rules, format_value
-from model_monitor.formatting import alerts_json_lines, alerts_summary, alerts_table
+from model_monitor.formatting.alerts import alerts_json_lines, alerts_summary, alerts_table
 from model_monitor.observations import MonitorWindows, Observation, Observations
 from model_monitor.rules import RuleSet
 

@@ -14,13 +14,12 @@ import pytest
 from rich.console import Console
 
 from model_monitor.drift import DriftRow, load_drift
-from model_monitor.formatting import (
-    drift_table,
+from model_monitor.formatting.drift import drift_table, psi_style
+from model_monitor.formatting.values import (
     format_number,
     format_pvalue,
     format_slice,
     format_window,
-    psi_style,
     to_json,
     to_jsonable,
 )
@@ -140,7 +139,7 @@ def test_table_leaves_out_secondary_statistics_when_too_wide(rows):
 
 def test_delivery_summary_counts_each_channel_and_names_the_last_failure():
     from model_monitor.alerts import Alert, Severity
-    from model_monitor.formatting import delivery_summary
+    from model_monitor.formatting.alerts import delivery_summary
     from model_monitor.lifecycle import Delivery
     from model_monitor.store.records import DeliveryStatus
 

@@ -1,0 +1,1 @@
+"""Rendering records for people (rich tables) and for programs (JSON), one module per command."""
