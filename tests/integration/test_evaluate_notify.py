@@ -28,7 +28,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from model_monitor.cli import EXIT_ALERTS, EXIT_ERROR, EXIT_OK, cli
-from model_monitor.demo.scenario import RAW_SCHEMA, ScenarioFacts, generate_scenario, write_scenario
+from model_monitor.demo.facts import ScenarioFacts
+from model_monitor.demo.scenario import RAW_SCHEMA, generate_scenario, write_scenario
 from model_monitor.demo.workdir import PROFILE_NAME, PROJECT_TEMPLATE, find_package_dir
 
 from .dbt_runner import invoke

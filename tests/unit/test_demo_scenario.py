@@ -8,13 +8,8 @@ import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
 
-from model_monitor.demo.scenario import (
-    MIN_ROWS,
-    UNSEEN_COUNTRY,
-    Scenario,
-    generate_scenario,
-    write_scenario,
-)
+from model_monitor.demo.churn import UNSEEN_COUNTRY
+from model_monitor.demo.scenario import MIN_ROWS, Scenario, generate_scenario, write_scenario
 
 DAY = pd.Timedelta(days=1)
 

@@ -6,9 +6,10 @@ from model_monitor.demo.errors import (
     DemoOutputError,
     PackageNotFoundError,
 )
+from model_monitor.demo.facts import ScenarioFacts
 from model_monitor.demo.results import DriftRow
 from model_monitor.demo.runner import DemoResult, run_demo
-from model_monitor.demo.scenario import Scenario, ScenarioFacts, generate_scenario, write_scenario
+from model_monitor.demo.scenario import Scenario, generate_scenario, write_scenario
 from model_monitor.demo.story import CoverageDay, PerformanceStory, PeriodPerformance, TailEstimate
 
 __all__ = [

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from model_monitor.demo.errors import DemoOutputError
-from model_monitor.demo.scenario import ScenarioFacts
+from model_monitor.demo.facts import ScenarioFacts
 from model_monitor.demo.story import PerformanceStory, read_performance
 
 TOP_DRIFT = 8

@@ -11,14 +11,9 @@ from model_monitor.alerts import Alert
 from model_monitor.demo.alerts import alert_summary_lines, evaluate_demo_alerts
 from model_monitor.demo.dbt_commands import invoke_dbt
 from model_monitor.demo.errors import DemoError, PackageNotFoundError
+from model_monitor.demo.facts import MIN_DAYS, ScenarioFacts
 from model_monitor.demo.results import DriftRow, read_results
-from model_monitor.demo.scenario import (
-    MIN_DAYS,
-    MIN_ROWS,
-    ScenarioFacts,
-    generate_scenario,
-    write_scenario,
-)
+from model_monitor.demo.scenario import MIN_ROWS, generate_scenario, write_scenario
 from model_monitor.demo.story import STORY_MONITOR, PerformanceStory
 from model_monitor.demo.summary import drift_lines, performance_lines
 from model_monitor.demo.workdir import DUCKDB_FILE, PROJECT_DIR, find_package_dir, prepare_workdir

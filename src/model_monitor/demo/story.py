@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from model_monitor.demo.scenario import ScenarioFacts
+from model_monitor.demo.facts import ScenarioFacts
 
 STORY_MONITOR = "churn"  # the classifier whose performance the summary follows
 TAIL_COVERAGE = 0.5  # the unlabeled tail: the last windows with less than this share labeled

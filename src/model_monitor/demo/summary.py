@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model_monitor.demo.facts import ScenarioFacts
 from model_monitor.demo.results import DriftRow
-from model_monitor.demo.scenario import ScenarioFacts
 from model_monitor.demo.story import TAIL_COVERAGE, PerformanceStory
 
 SHOWN_DRIFT = 5  # columns per monitor in the printed summary
