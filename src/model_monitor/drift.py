@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import pandas as pd
+from typing import Any
 
 from model_monitor.errors import ConfigError
+from model_monitor.sql_values import (
+    Queryable,
+    as_datetime,
+    as_float,
+    as_int,
+    as_str,
+    sql_string,
+    sql_timestamp,
+    timestamp_text,
+    validate_monitor_name,
+)
 from model_monitor.stats import chi_square_pvalue, ks_pvalue
+from model_monitor.unmatched_filters import check_known_monitor, window_span
 
 DRIFT_TABLE = "monitor_drift"
-MONITOR_NAME = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 KEY_COLUMNS = (
     "monitor_name",
@@ -41,22 +48,6 @@ STATISTIC_COLUMNS = (
     "wasserstein_normed",
 )
 DRIFT_COLUMNS = KEY_COLUMNS + COUNT_COLUMNS + STATISTIC_COLUMNS
-
-
-class Queryable(Protocol):
-    """What load_drift needs of a warehouse."""
-
-    def relation(self, table_name: str) -> str:
-        """Return the relation name of a model_monitor table."""
-        ...
-
-    def quote(self, identifier: str) -> str:
-        """Return an identifier quoted for the engine."""
-        ...
-
-    def query(self, sql: str) -> pd.DataFrame:
-        """Run one SELECT."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -88,35 +79,6 @@ class DriftRow:
     wasserstein_normed: float | None
     chi_square_pvalue: float | None
     ks_pvalue: float | None
-
-
-def validate_monitor_name(name: str) -> str:
-    """Return the monitor name if it uses only letters, digits, _ . and -."""
-    if not MONITOR_NAME.match(name):
-        raise ConfigError(
-            f"expected letters, digits, _ . - only; got {name!r}", monitor=name, key="monitor"
-        )
-    return name
-
-
-def sql_string(value: str) -> str:
-    """Return a SQL string literal for value, quotes doubled."""
-    if "\\" in value or "\x00" in value:
-        # Some engines (BigQuery, Spark) read backslash escapes inside literals.
-        raise ConfigError(f"unsupported character in {value!r}", key="value")
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _timestamp_text(value: dt.datetime | dt.date) -> str:
-    """Return 'YYYY-MM-DD HH:MM:SS[.ffffff]' for a date or a (naive or aware) datetime."""
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    return value.replace(tzinfo=None).isoformat(sep=" ")
-
-
-def sql_timestamp(value: dt.datetime | dt.date) -> str:
-    """Return a portable SQL timestamp literal."""
-    return f"cast('{_timestamp_text(value)}' as timestamp)"
 
 
 def build_drift_sql(
@@ -158,62 +120,21 @@ def build_drift_sql(
     return sql
 
 
-def _value(value: Any) -> Any:
-    """Return None for every flavour of missing (None, NaN, NaT, pd.NA)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _as_str(value: Any) -> str | None:
-    """Return a string or None."""
-    value = _value(value)
-    return None if value is None else str(value)
-
-
-def _as_int(value: Any) -> int | None:
-    """Return an int or None."""
-    value = _value(value)
-    return None if value is None else int(value)
-
-
-def _as_float(value: Any) -> float | None:
-    """Return a float or None (NaN and NULL alike)."""
-    value = _value(value)
-    return None if value is None else float(value)
-
-
-def _as_datetime(value: Any) -> dt.datetime | None:
-    """Return a datetime or None."""
-    value = _value(value)
-    if value is None:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return pd.Timestamp(value).to_pydatetime()
-
-
 def _to_drift_row(record: dict[Any, Any]) -> DriftRow:
     """Build a DriftRow from one result row, computing its p-values."""
-    f = {c: _as_float(record[c]) for c in STATISTIC_COLUMNS}
-    n = {c: _as_int(record[c]) for c in COUNT_COLUMNS}
+    f = {c: as_float(record[c]) for c in STATISTIC_COLUMNS}
+    n = {c: as_int(record[c]) for c in COUNT_COLUMNS}
     return DriftRow(
         monitor_name=str(record["monitor_name"]),
-        window_start=_as_datetime(record["window_start"]),
-        window_end=_as_datetime(record["window_end"]),
-        model_version=_as_str(record["model_version"]),
-        slice_key=_as_str(record["slice_key"]),
-        slice_value=_as_str(record["slice_value"]),
+        window_start=as_datetime(record["window_start"]),
+        window_end=as_datetime(record["window_end"]),
+        model_version=as_str(record["model_version"]),
+        slice_key=as_str(record["slice_key"]),
+        slice_value=as_str(record["slice_value"]),
         column_name=str(record["column_name"]),
-        column_role=_as_str(record["column_role"]),
-        column_kind=_as_str(record["column_kind"]),
-        reference_version=_as_str(record["reference_version"]),
+        column_role=as_str(record["column_role"]),
+        column_kind=as_str(record["column_kind"]),
+        reference_version=as_str(record["reference_version"]),
         reference_count=n["reference_count"],
         current_count=n["current_count"],
         bin_count=n["bin_count"],
@@ -253,23 +174,12 @@ def _explain_empty(
     relation = warehouse.relation(DRIFT_TABLE)
     q = warehouse.quote
     if monitor is not None:
-        frame = warehouse.query(f"select distinct {q('monitor_name')} from {relation}")
-        known = sorted(str(m) for m in frame.iloc[:, 0] if _value(m) is not None)
-        if monitor not in known:
-            listed = ", ".join(known) if known else "none (is the table empty?)"
-            raise ConfigError(
-                f"no rows in {relation}; known monitors: {listed}", monitor=monitor, key="monitor"
-            )
+        check_known_monitor(warehouse, relation, monitor)
     if window is not None:
         where = f" where {q('monitor_name')} = {sql_string(monitor)}" if monitor else ""
-        frame = warehouse.query(
-            f"select min({q('window_start')}) as first_window, "
-            f"max({q('window_start')}) as last_window from {relation}{where}"
-        )
-        first, last = (_as_datetime(v) for v in frame.iloc[0]) if len(frame) else (None, None)
-        span = f"windows run from {first} to {last}" if first else "no windows stored"
+        span = window_span(warehouse, relation, where)
         raise ConfigError(
-            f"no window starts at {_timestamp_text(window)}; {span}",
+            f"no window starts at {timestamp_text(window)}; {span}",
             monitor=monitor,
             key="window",
         )

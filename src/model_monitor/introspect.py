@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from model_monitor.drift import _as_datetime, _as_int, _as_str
 from model_monitor.errors import WarehouseError
+from model_monitor.sql_values import as_datetime, as_int, as_str
 
 # Statistics come from the first rows a table returns, never from a full scan.
 SAMPLE_ROWS = 10_000
@@ -133,13 +133,13 @@ def _measure(
     record: dict[Any, Any] = frame.to_dict("records")[0] if len(frame) else {}
     stats = {
         name: {
-            "non_null": _as_int(record.get(f"c{position}_n")),
-            "distinct": _as_int(record.get(f"c{position}_d")),
-            "in_unit_interval": _as_int(record.get(f"c{position}_u")),
+            "non_null": as_int(record.get(f"c{position}_n")),
+            "distinct": as_int(record.get(f"c{position}_d")),
+            "in_unit_interval": as_int(record.get(f"c{position}_u")),
         }
         for name, (position, _) in measured.items()
     }
-    return _as_int(record.get("n_rows")), stats
+    return as_int(record.get("n_rows")), stats
 
 
 def profile_table(
@@ -196,7 +196,7 @@ def _value_text(value: Any) -> str:
         return str(value).lower()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         return _value_text(value.item())
-    return str(_as_str(value))
+    return str(as_str(value))
 
 
 def time_range(
@@ -211,5 +211,5 @@ def time_range(
     )
     if not len(frame):
         return None
-    first, last = (_as_datetime(frame.iloc[0][c]) for c in ("first_value", "last_value"))
+    first, last = (as_datetime(frame.iloc[0][c]) for c in ("first_value", "last_value"))
     return (first, last) if first is not None and last is not None else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from model_monitor.drift import Queryable
 from model_monitor.export.families import (
     COVERAGE_FAMILIES,
     FAMILIES,
@@ -25,6 +24,7 @@ from model_monitor.export.samples import (
 from model_monitor.export.snapshot import Sample, Snapshot, label_text
 from model_monitor.export.windows import export_windows
 from model_monitor.performance.queries import COVERAGE_TABLE, OPERATIONS_TABLE
+from model_monitor.sql_values import Queryable
 
 
 def _unix_seconds(value: dt.datetime) -> float:

@@ -6,14 +6,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from model_monitor.drift import (
-    DRIFT_TABLE,
-    Queryable,
-    _as_datetime,
-    _as_float,
-    _as_int,
-    sql_string,
-)
+from model_monitor.drift import DRIFT_TABLE
 from model_monitor.errors import WarehouseError
 from model_monitor.export.families import (
     DRIFT_FAMILIES,
@@ -26,6 +19,7 @@ from model_monitor.export.families import (
 from model_monitor.export.snapshot import ExportWindow, Sample, label_text
 from model_monitor.export.windows import QUALITY_TABLE, window_condition
 from model_monitor.performance.queries import PERFORMANCE_TABLE
+from model_monitor.sql_values import Queryable, as_datetime, as_float, as_int, sql_string
 from model_monitor.stats import chi_square_pvalue, ks_pvalue
 
 
@@ -64,7 +58,7 @@ def _window_labels(record: dict[Any, Any]) -> tuple[str, ...]:
         label_text(record["model_version"]),
         label_text(record["slice_key"]),
         label_text(record["slice_value"]),
-        label_text(_as_datetime(record["window_start"])),
+        label_text(as_datetime(record["window_start"])),
     )
 
 
@@ -79,7 +73,7 @@ def _column_labels(record: dict[Any, Any]) -> tuple[str, ...]:
 
 def _add(samples: list[Sample], family: str, labels: tuple[str, ...], value: Any) -> None:
     """Append a sample unless the value is NULL or NaN."""
-    number = _as_float(value)
+    number = as_float(value)
     if number is not None and not math.isnan(number):
         samples.append(Sample(family, labels, number))
 
@@ -114,12 +108,12 @@ def drift_samples(warehouse: Queryable, windows: list[ExportWindow], slices: boo
     for record in _select_rows(warehouse, relation, columns, windows, slices):
         values = dict(record)
         values["chi_square_pvalue"] = chi_square_pvalue(
-            _as_float(record["chi_square"]), _as_int(record["chi_square_dof"])
+            as_float(record["chi_square"]), as_int(record["chi_square_dof"])
         )
         values["ks_pvalue"] = ks_pvalue(
-            _as_float(record["ks_statistic"]),
-            _as_int(record["reference_count"]),
-            _as_int(record["current_count"]),
+            as_float(record["ks_statistic"]),
+            as_int(record["reference_count"]),
+            as_int(record["current_count"]),
         )
         for name in DRIFT_FAMILIES:
             _add(samples, name, _column_labels(record), values[DRIFT_SOURCES.get(name, name)])

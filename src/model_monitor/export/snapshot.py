@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from model_monitor.drift import _as_str
 from model_monitor.export.families import FAMILIES
+from model_monitor.sql_values import as_str
 
 
 @dataclass(frozen=True)
@@ -50,5 +50,5 @@ def label_text(value: Any) -> str:
     """Return a label value: text as is, NULL as '', a timestamp in ISO 8601."""
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    text = _as_str(value)
+    text = as_str(value)
     return "" if text is None else text

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from model_monitor.drift import (
-    Queryable,
-    _as_datetime,
-    _as_str,
-    _timestamp_text,
-    sql_string,
-    sql_timestamp,
-    validate_monitor_name,
-)
 from model_monitor.errors import ConfigError
 from model_monitor.export.snapshot import ExportWindow
+from model_monitor.sql_values import (
+    Queryable,
+    as_datetime,
+    sql_string,
+    sql_timestamp,
+    timestamp_text,
+    validate_monitor_name,
+)
+from model_monitor.unmatched_filters import check_known_monitor
 
 QUALITY_TABLE = "monitor_data_quality"
 
@@ -31,12 +31,6 @@ def window_condition(warehouse: Queryable, windows: list[ExportWindow], alias: s
         )
         + ")"
     )
-
-
-def _known_monitors(warehouse: Queryable, relation: str) -> list[str]:
-    """Return the monitors that have rows in a table."""
-    frame = warehouse.query(f"select distinct {warehouse.quote('monitor_name')} from {relation}")
-    return sorted(str(m) for m in frame.iloc[:, 0] if _as_str(m) is not None)
 
 
 def export_windows(
@@ -64,21 +58,17 @@ def export_windows(
     )
     rows = warehouse.query(sql).to_dict("records")
     windows = [
-        ExportWindow(str(r["monitor_name"]), start, _as_datetime(r["window_end"]))
+        ExportWindow(str(r["monitor_name"]), start, as_datetime(r["window_end"]))
         for r in rows
-        if (start := _as_datetime(r["window_start"])) is not None
+        if (start := as_datetime(r["window_start"])) is not None
     ]
     if windows or (monitor is None and window is None):
         return sorted(windows, key=lambda w: w.monitor_name)
-    known = _known_monitors(warehouse, relation)
-    if monitor is not None and monitor not in known:
-        listed = ", ".join(known) if known else "none (is the table empty?)"
-        raise ConfigError(
-            f"no rows in {relation}; known monitors: {listed}", monitor=monitor, key="monitor"
-        )
+    if monitor is not None:
+        check_known_monitor(warehouse, relation, monitor)
     assert window is not None
     raise ConfigError(
-        f"no window starts at {_timestamp_text(window)} in {relation}",
+        f"no window starts at {timestamp_text(window)} in {relation}",
         monitor=monitor,
         key="window",
     )

@@ -8,7 +8,6 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from model_monitor.drift import Queryable, _timestamp_text
 from model_monitor.errors import ConfigError
 from model_monitor.observations.catalog import MonitorWindows, Observation, Observations
 from model_monitor.observations.sources import (
@@ -25,6 +24,7 @@ from model_monitor.observations.windows import (
     plan_monitors,
     utc_naive,
 )
+from model_monitor.sql_values import Queryable, timestamp_text
 
 SERIES_KEY = (
     "monitor_name",
@@ -109,7 +109,7 @@ def load_observations(
     since, until = utc_naive(since), utc_naive(until)
     if since is not None and until is not None and since > until:
         raise ConfigError(
-            f"--since {_timestamp_text(since)} is after --until {_timestamp_text(until)}",
+            f"--since {timestamp_text(since)} is after --until {timestamp_text(until)}",
             key="since",
         )
     plans = plan_monitors(warehouse, monitor)

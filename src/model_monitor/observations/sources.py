@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from model_monitor.drift import DRIFT_TABLE, Queryable, sql_string, sql_timestamp
+from model_monitor.drift import DRIFT_TABLE
 from model_monitor.errors import WarehouseError
 from model_monitor.observations.catalog import (
     COVERAGE_METRICS,
@@ -18,6 +18,7 @@ from model_monitor.observations.catalog import (
     WINDOW_QUALITY_METRICS,
 )
 from model_monitor.performance.queries import COVERAGE_TABLE, OPERATIONS_TABLE, PERFORMANCE_TABLE
+from model_monitor.sql_values import Queryable, sql_string, sql_timestamp
 from model_monitor.stats import chi_square_pvalue, ks_pvalue
 
 QUALITY_TABLE = "monitor_data_quality"

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from model_monitor.drift import (
-    Queryable,
-    _as_datetime,
-    _timestamp_text,
-    sql_string,
-    validate_monitor_name,
-)
 from model_monitor.errors import ConfigError
 from model_monitor.observations.sources import QUALITY_TABLE
+from model_monitor.sql_values import (
+    Queryable,
+    as_datetime,
+    sql_string,
+    timestamp_text,
+    validate_monitor_name,
+)
 
 
 def utc_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -71,9 +71,9 @@ def plan_monitors(warehouse: Queryable, monitor: str | None) -> list[WindowPlan]
         return []
     plans = []
     for record in frame.to_dict("records"):
-        first = utc_naive(_as_datetime(record["first_window_start"]))
-        latest = utc_naive(_as_datetime(record["latest_window_start"]))
-        latest_end = utc_naive(_as_datetime(record["latest_window_end"]))
+        first = utc_naive(as_datetime(record["first_window_start"]))
+        latest = utc_naive(as_datetime(record["latest_window_start"]))
+        latest_end = utc_naive(as_datetime(record["latest_window_end"]))
         if first is None or latest is None or latest_end is None:
             continue
         name = str(record["monitor_name"])
@@ -110,12 +110,12 @@ def explain_no_window(
 ) -> ConfigError:
     """Return the error for a --since/--until range that holds no window of any monitor."""
     spans = "; ".join(
-        f"{plan.name}: {_timestamp_text(plan.first)} to {_timestamp_text(plan.latest)}"
+        f"{plan.name}: {timestamp_text(plan.first)} to {timestamp_text(plan.latest)}"
         for plan in plans
     )
     wanted = (
-        f"from {_timestamp_text(since) if since else 'the first window'} "
-        f"to {_timestamp_text(until) if until else 'the newest'}"
+        f"from {timestamp_text(since) if since else 'the first window'} "
+        f"to {timestamp_text(until) if until else 'the newest'}"
     )
     return ConfigError(
         f"no window starts {wanted}; windows run {spans}",

@@ -5,16 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from model_monitor.drift import (
-    Queryable,
-    _as_datetime,
-    _as_float,
-    _as_int,
-    _as_str,
-    _timestamp_text,
-    _value,
-    sql_string,
-)
 from model_monitor.errors import ConfigError
 from model_monitor.performance.metrics import (
     COUNT_METRICS,
@@ -40,6 +30,17 @@ from model_monitor.performance.summary import (
     PerformanceSummary,
     summary_order,
 )
+from model_monitor.sql_values import (
+    Queryable,
+    as_datetime,
+    as_float,
+    as_int,
+    as_str,
+    none_if_missing,
+    sql_string,
+    timestamp_text,
+)
+from model_monitor.unmatched_filters import check_known_monitor, window_span
 
 
 def _coverage(record: dict[str, Any] | None) -> LabelCoverage | None:
@@ -47,10 +48,10 @@ def _coverage(record: dict[str, Any] | None) -> LabelCoverage | None:
     if record is None:
         return None
     return LabelCoverage(
-        prediction_count=_as_int(record["prediction_count"]),
-        labeled_count=_as_int(record["labeled_count"]),
-        label_coverage=_as_float(record["label_coverage"]),
-        label_delay_median_hours=_as_float(record["label_delay_median_hours"]),
+        prediction_count=as_int(record["prediction_count"]),
+        labeled_count=as_int(record["labeled_count"]),
+        label_coverage=as_float(record["label_coverage"]),
+        label_delay_median_hours=as_float(record["label_delay_median_hours"]),
     )
 
 
@@ -59,11 +60,11 @@ def _operations(record: dict[str, Any] | None) -> Operations | None:
     if record is None:
         return None
     return Operations(
-        prediction_count=_as_int(record["prediction_count"]),
-        latency_p50_ms=_as_float(record["latency_p50_ms"]),
-        latency_p95_ms=_as_float(record["latency_p95_ms"]),
-        latency_p99_ms=_as_float(record["latency_p99_ms"]),
-        error_rate=_as_float(record["error_rate"]),
+        prediction_count=as_int(record["prediction_count"]),
+        latency_p50_ms=as_float(record["latency_p50_ms"]),
+        latency_p95_ms=as_float(record["latency_p95_ms"]),
+        latency_p99_ms=as_float(record["latency_p99_ms"]),
+        error_rate=as_float(record["error_rate"]),
     )
 
 
@@ -77,17 +78,17 @@ class _MetricSet:
 
     def add(self, record: dict[str, Any]) -> None:
         """Add one monitor_performance row."""
-        class_label = _as_str(record["class_label"])
+        class_label = as_str(record["class_label"])
         key = metric_key(str(record["metric_name"]), class_label)
-        value = _as_float(record["metric_value"])
+        value = as_float(record["metric_value"])
         if value is not None and base_metric(key) in COUNT_METRICS:
             self.values[key] = int(round(value))
         else:
             self.values[key] = value
-        reason = _as_str(record["undefined_reason"])
+        reason = as_str(record["undefined_reason"])
         if value is None and reason is not None:
             self.undefined[key] = reason
-        count = _as_int(record["labeled_count"])
+        count = as_int(record["labeled_count"])
         if class_label is None and count is not None:
             self.count = max(count, self.count or 0)
 
@@ -113,13 +114,7 @@ def _explain_empty(
     relation = warehouse.relation(PERFORMANCE_TABLE)
     q = warehouse.quote
     if monitor is not None:
-        frame = warehouse.query(f"select distinct {q('monitor_name')} from {relation}")
-        known = sorted(str(m) for m in frame.iloc[:, 0] if _value(m) is not None)
-        if monitor not in known:
-            listed = ", ".join(known) if known else "none (is the table empty?)"
-            raise ConfigError(
-                f"no rows in {relation}; known monitors: {listed}", monitor=monitor, key="monitor"
-            )
+        check_known_monitor(warehouse, relation, monitor)
     current = f"{q('window_kind')} = 'current'"
     if monitor is not None:
         current += f" and {q('monitor_name')} = {sql_string(monitor)}"
@@ -127,7 +122,7 @@ def _explain_empty(
         frame = warehouse.query(
             f"select distinct {q('model_version')} from {relation} where {current}"
         )
-        known = sorted(str(v) for v in frame.iloc[:, 0] if _value(v) is not None)
+        known = sorted(str(v) for v in frame.iloc[:, 0] if none_if_missing(v) is not None)
         if model_version not in known:
             listed = ", ".join(known) if known else "none"
             raise ConfigError(
@@ -138,14 +133,9 @@ def _explain_empty(
     if window is not None:
         if model_version is not None:
             current += f" and {q('model_version')} = {sql_string(model_version)}"
-        frame = warehouse.query(
-            f"select min({q('window_start')}) as first_window, "
-            f"max({q('window_start')}) as last_window from {relation} where {current}"
-        )
-        first, last = (_as_datetime(v) for v in frame.iloc[0]) if len(frame) else (None, None)
-        span = f"windows run from {first} to {last}" if first else "no windows stored"
+        span = window_span(warehouse, relation, f" where {current}")
         raise ConfigError(
-            f"no window with predictions starts at {_timestamp_text(window)}; {span}",
+            f"no window with predictions starts at {timestamp_text(window)}; {span}",
             monitor=monitor,
             key="window",
         )
@@ -188,12 +178,12 @@ def load_performance_summary(
             PerformanceSummary(
                 monitor_name=key[0],
                 window_start=key[1],
-                window_end=_as_datetime(first["window_end"]),
+                window_end=as_datetime(first["window_end"]),
                 model_version=key[2],
                 slice_key=key[3],
                 slice_value=key[4],
                 task=task,
-                labels_as_of=_as_datetime(first["labels_as_of"]),
+                labels_as_of=as_datetime(first["labels_as_of"]),
                 labeled_count=realized.count,
                 scored_count=estimated.count,
                 reference_labeled_count=ref.count,

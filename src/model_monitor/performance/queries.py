@@ -6,15 +6,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from model_monitor.drift import (
+from model_monitor.errors import WarehouseError
+from model_monitor.sql_values import (
     Queryable,
-    _as_datetime,
-    _as_str,
+    as_datetime,
+    as_str,
     sql_string,
     sql_timestamp,
     validate_monitor_name,
 )
-from model_monitor.errors import WarehouseError
 
 PERFORMANCE_TABLE = "monitor_performance"
 COVERAGE_TABLE = "monitor_label_coverage"
@@ -139,10 +139,10 @@ def record_key(record: dict[str, Any]) -> Key:
     """Return the (monitor, window, version, slice) key of a result row."""
     return (
         str(record["monitor_name"]),
-        _as_datetime(record["window_start"]),
-        _as_str(record["model_version"]),
-        _as_str(record["slice_key"]),
-        _as_str(record["slice_value"]),
+        as_datetime(record["window_start"]),
+        as_str(record["model_version"]),
+        as_str(record["slice_key"]),
+        as_str(record["slice_value"]),
     )
 
 

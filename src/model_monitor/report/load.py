@@ -31,7 +31,8 @@ from model_monitor.report.columns import (
 )
 from model_monitor.report.data import MonitorData, ReportData, ReportOptions
 from model_monitor.report.pvalues import add_pvalues
-from model_monitor.report.queries import Progress, QueryConditions, TableReader, is_missing
+from model_monitor.report.queries import Progress, QueryConditions, TableReader
+from model_monitor.unmatched_filters import known_monitors
 
 
 def infer_task(metric_names: set[str]) -> str | None:
@@ -61,9 +62,7 @@ def _known_monitors(reader: TableReader) -> list[str]:
         relation = reader.warehouse.relation("monitor_data_quality")
     except WarehouseError:
         return []
-    q = reader.warehouse.quote
-    frame = reader.warehouse.query(f"select distinct {q('monitor_name')} from {relation}")
-    return sorted(str(v) for v in frame.iloc[:, 0] if not is_missing(v))
+    return known_monitors(reader.warehouse, relation)
 
 
 def _open_alerts(warehouse: Any, monitors: list[str]) -> dict[str, list[Alert]] | None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import pandas as pd
 
-from model_monitor.drift import Queryable, sql_string, sql_timestamp, validate_monitor_name
 from model_monitor.errors import WarehouseError
 from model_monitor.report.data import ReportOptions
+from model_monitor.sql_values import (
+    Queryable,
+    is_missing,
+    sql_string,
+    sql_timestamp,
+    validate_monitor_name,
+)
 
 Progress = Callable[[str], None]
 
@@ -81,13 +85,6 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
     return frame
-
-
-def is_missing(value: Any) -> bool:
-    """Whether a cell is NULL in any of its pandas spellings."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 class QueryConditions:

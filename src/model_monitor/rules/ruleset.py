@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 
 from model_monitor.anomaly import AnomalySettings, history_windows
-from model_monitor.drift import MONITOR_NAME
 from model_monitor.errors import ConfigError
 from model_monitor.rules.defaults import BUILTIN_RULES
 from model_monitor.rules.parsing import (
@@ -27,6 +26,7 @@ from model_monitor.rules.parsing import (
 )
 from model_monitor.rules.resolve import Errors, Layer, build_rule, describe, silence_only
 from model_monitor.rules.rule import Rule
+from model_monitor.sql_values import MONITOR_NAME
 
 
 class RuleSet:

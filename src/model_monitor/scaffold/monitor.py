@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from model_monitor.drift import validate_monitor_name
 from model_monitor.errors import ConfigError
 from model_monitor.introspect import (
     MAX_LISTED_VALUES,
@@ -25,6 +24,7 @@ from model_monitor.scaffold.probe import Probe, WarehouseProbe
 from model_monitor.scaffold.sections import draft_features, draft_labels, draft_reference
 from model_monitor.scaffold.task import guess_task, is_probability, task_entries
 from model_monitor.scaffold.vocabulary import TIMESTAMP_LITERAL
+from model_monitor.sql_values import validate_monitor_name
 
 
 def default_name(relation: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -13,6 +12,7 @@ import pandas as pd
 
 from model_monitor.alerts import Alert, Severity, Status
 from model_monitor.errors import WarehouseError
+from model_monitor.sql_values import is_missing
 from model_monitor.store.schema import ALERTS_TABLE
 
 
@@ -71,13 +71,6 @@ def result_rows(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
     frame = frame.rename(columns=str.lower)
     for row in frame.astype(object).to_dict(orient="records"):
         yield {key: (None if is_missing(value) else value) for key, value in row.items()}
-
-
-def is_missing(value: Any) -> bool:
-    """Whether a cell is NULL in any of its pandas spellings."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def parse_enum(kind: type[Any], value: Any, column: str) -> Any:

@@ -1,0 +1,33 @@
+"""Errors that name what exists when a --monitor or --window filter matched no rows."""
+
+from __future__ import annotations
+
+from model_monitor.errors import ConfigError
+from model_monitor.sql_values import Queryable, as_datetime, none_if_missing
+
+
+def known_monitors(warehouse: Queryable, relation: str) -> list[str]:
+    """Return the monitors that have rows in a table."""
+    frame = warehouse.query(f"select distinct {warehouse.quote('monitor_name')} from {relation}")
+    return sorted(str(m) for m in frame.iloc[:, 0] if none_if_missing(m) is not None)
+
+
+def check_known_monitor(warehouse: Queryable, relation: str, monitor: str) -> None:
+    """Raise a ConfigError listing the known monitors when `monitor` has no rows in a table."""
+    known = known_monitors(warehouse, relation)
+    if monitor not in known:
+        listed = ", ".join(known) if known else "none (is the table empty?)"
+        raise ConfigError(
+            f"no rows in {relation}; known monitors: {listed}", monitor=monitor, key="monitor"
+        )
+
+
+def window_span(warehouse: Queryable, relation: str, where: str = "") -> str:
+    """Return 'windows run from A to B' of the rows `where` selects, or 'no windows stored'."""
+    q = warehouse.quote
+    frame = warehouse.query(
+        f"select min({q('window_start')}) as first_window, "
+        f"max({q('window_start')}) as last_window from {relation}{where}"
+    )
+    first, last = (as_datetime(v) for v in frame.iloc[0]) if len(frame) else (None, None)
+    return f"windows run from {first} to {last}" if first else "no windows stored"
