@@ -128,6 +128,7 @@ class _Stopwatch:
         self._last = time.perf_counter()
 
     def lap(self, name: str) -> float:
+        """Record the seconds since the previous lap under `name` and return them."""
         now = time.perf_counter()
         self.laps[name], self._last = now - self._last, now
         return self.laps[name]

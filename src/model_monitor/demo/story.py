@@ -36,6 +36,7 @@ class CoverageDay:
 
     @property
     def label_coverage(self) -> float | None:
+        """The labeled share of the window's predictions, None without predictions."""
         return self.labeled_count / self.prediction_count if self.prediction_count else None
 
 
