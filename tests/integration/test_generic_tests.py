@@ -393,7 +393,8 @@ DUCKDB_KINDS = {"VARCHAR": TEXT, "BIGINT": BIGINT, "INTEGER": BIGINT, "DOUBLE": 
 def copy_raw_tables(demo: Any, warehouse: Warehouse) -> None:
     """The demo's raw tables, with their values as DuckDB holds them, into the raw schema."""
     tables = []
-    with duckdb.connect(str(demo.duckdb_path), read_only=True) as source:
+    # read-write, as dbt-duckdb may hold it open in this process (read-only would conflict)
+    with duckdb.connect(str(demo.duckdb_path)) as source:
         names = source.execute(
             "select table_name from information_schema.tables where table_schema = 'raw'"
         ).fetchall()
