@@ -2,7 +2,8 @@
 
 test_bins, test_distributions, test_drift, test_data_quality, test_engines and test_cli_engines
 only read the published tables, so they share one warehouse (own schema, own DuckDB file) per
-engine instead of each loading and building the same data again. Modules that change data build their own.
+engine instead of each loading and building the same data again. Modules that change data build
+their own.
 """
 
 from __future__ import annotations
