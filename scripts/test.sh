@@ -2,7 +2,8 @@
 # The test command (README, .ci/run): set up the venv, bring up the engines the tests need,
 # run pytest with the caller's arguments. MM_ENGINES picks the engines (default
 # duckdb,postgres,spark); Spark runs the modules the README lists, in this process, and needs
-# Java 17+ on the machine.
+# Java 17+ on the machine. MM_SPARK_SUITE=full runs every test marked for Spark there (the
+# default, subset, is CI's: it leaves out the `spark_full` tests, a Spark build each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +42,7 @@ if [[ ",$MM_ENGINES," == *,postgres,* ]]; then
   eval "$exports"
   echo "test: postgres at $MM_PG_HOST:$MM_PG_PORT/$MM_PG_DATABASE" >&2
 fi
-echo "test: MM_ENGINES=$MM_ENGINES" >&2
+echo "test: MM_ENGINES=$MM_ENGINES MM_SPARK_SUITE=${MM_SPARK_SUITE:-subset}" >&2
 
 rc=0
 .venv/bin/pytest "$@" || rc=$?

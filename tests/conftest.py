@@ -8,6 +8,10 @@ support are deselected (reported as such), never collected as skips or passes. A
 asks for `warehouse` gets its own schema (DuckDB: its own file in tmp_path too). PostgreSQL is
 reached through MM_PG_*, Spark is started in this process (tests/integration/spark.py); an
 engine that was asked for and cannot be reached fails the tests, never skips them.
+
+Spark runs in one of two suites (`--spark-suite` / MM_SPARK_SUITE): `subset` (the default, what
+CI runs) leaves out the Spark instances of tests also marked `spark_full`, which cost Spark
+minutes and exercise SQL the subset already covers; `full` runs every test marked for Spark.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from integration.loaders import PgParams, Warehouse
 KNOWN_ENGINES = ("duckdb", "postgres", "spark")
 # Spark costs seconds per model, so it runs only the tests that opt in with the marker.
 UNMARKED_ENGINES = ("duckdb", "postgres")
+SPARK_SUITES = ("subset", "full")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,6 +38,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="comma list of engines for the integration tests (env MM_ENGINES, default duckdb)",
     )
+    parser.addoption(
+        "--spark-suite",
+        default=None,
+        choices=SPARK_SUITES,
+        help="Spark's tests: subset (default, CI) or full (also the `spark_full` ones; env "
+        "MM_SPARK_SUITE)",
+    )
+
+
+def spark_suite(config: pytest.Config) -> str:
+    """`subset` or `full`: which of the tests marked for Spark run on it."""
+    suite = config.getoption("--spark-suite") or os.environ.get("MM_SPARK_SUITE") or "subset"
+    if suite not in SPARK_SUITES:
+        raise pytest.UsageError(f"MM_SPARK_SUITE: expected one of {SPARK_SUITES}; got {suite!r}")
+    return suite
 
 
 def selected_engines(config: pytest.Config) -> list[str]:
@@ -48,14 +68,17 @@ def selected_engines(config: pytest.Config) -> list[str]:
     return list(dict.fromkeys(engines))
 
 
-def supported_engines(item: pytest.Item) -> tuple[str, ...]:
-    """The engines a test declares with its closest `engines` marker, or the default."""
+def supported_engines(item: pytest.Item, suite: str = "full") -> tuple[str, ...]:
+    """The engines a test declares with its closest `engines` marker, or the default; Spark
+    only in the full suite if the test is also marked `spark_full`."""
     marker = item.get_closest_marker("engines")
     if marker is None:
         return UNMARKED_ENGINES
     unknown = [e for e in marker.args if e not in KNOWN_ENGINES]
     if unknown or not marker.args:
         raise pytest.UsageError(f"{item.nodeid}: engines marker {marker.args!r}")
+    if suite != "full" and item.get_closest_marker("spark_full") is not None:
+        return tuple(e for e in marker.args if e != "spark")
     return tuple(marker.args)
 
 
@@ -67,14 +90,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Everything under tests/integration carries the `integration` marker; a test instance
-    whose engine the test does not support is deselected."""
+    whose engine the test does not support (in this Spark suite) is deselected."""
+    suite = spark_suite(config)
     keep, drop = [], []
     for item in items:
         if f"{os.sep}integration{os.sep}" in str(item.path):
             item.add_marker(pytest.mark.integration)
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("engine") if callspec is not None else None
-        if engine is not None and engine not in supported_engines(item):
+        if engine is not None and engine not in supported_engines(item, suite):
             drop.append(item)
         else:
             keep.append(item)

@@ -1,8 +1,9 @@
 """The example build shared by the read-only test modules: one dbt run per engine per session.
 
-test_bins, test_distributions, test_drift, test_data_quality and test_engines only read the
-published tables, so they share one warehouse (own schema, own DuckDB file) per engine instead of
-each loading and building the same data again. Modules that change data build their own.
+test_bins, test_distributions, test_drift, test_data_quality, test_engines and test_cli_engines
+only read the published tables, so they share one warehouse (own schema, own DuckDB file) per
+engine instead of each loading and building the same data again. Modules that change data build
+their own.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ entry), so, as docs/dbt_tests.md recommends, the checks hang on one-line ephemer
 `<table>_checked` that select from the package's tables. Every check's failing rows (stored with
 `--store-failures`) are compared with a pandas recomputation from the same tables, so a check
 passes only where pandas finds nothing to report and fails with exactly the rows pandas finds.
-DuckDB uses the demo's own file; PostgreSQL (MM_ENGINES=postgres) gets the demo's raw tables
-copied over and builds everything there.
+DuckDB uses the demo's own file; PostgreSQL and Spark (MM_ENGINES=postgres,spark; Spark in the
+full suite only, a build of the demo there costs minutes) get the demo's raw tables copied over
+and build everything there.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ import yaml
 
 from model_monitor.demo import run_demo
 
-from .loaders import Warehouse, quote
+from .data import DOUBLE, TEXT, TIMESTAMP, Table
+from .loaders import BIGINT, BOOLEAN, Warehouse
+
+pytestmark = [pytest.mark.engines("duckdb", "postgres", "spark"), pytest.mark.spark_full]
 
 ROWS, DAYS, SEED = 20_000, 21, 3
 TABLES = ("monitor_drift", "monitor_data_quality", "monitor_performance", "monitor_label_coverage")
@@ -372,49 +376,61 @@ def run(
         return
     warehouse = make_warehouse(engine, "generic_tests")
     try:
-        project_dir = postgres_project(demo, warehouse, tmp_path_factory.mktemp("pg_project"))
+        project_dir = engine_project(demo, warehouse, tmp_path_factory.mktemp(f"{engine}_project"))
         outcomes = run_checks(project_dir, project_dir)
         yield Run(outcomes, read_tables(warehouse), warehouse)
     finally:  # the stored failures live beside the warehouse's own schemas
         audit = f"{warehouse.schema}_dbt_test__audit"
-        warehouse.execute(f"drop schema if exists {quote(audit)} cascade")
+        warehouse.execute(f"drop schema if exists {warehouse.quote(audit)} cascade")
 
 
 NOT_COPIED = ("target", "logs", "dbt_packages", "checks")
-DUCKDB_TO_POSTGRES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer",
-                      "DOUBLE": "double precision", "TIMESTAMP": "timestamp",
-                      "BOOLEAN": "boolean"}  # fmt: skip
+# The demo's DuckDB column types as the loader's kinds (INTEGER widens to bigint: values unchanged).
+DUCKDB_KINDS = {"VARCHAR": TEXT, "BIGINT": BIGINT, "INTEGER": BIGINT, "DOUBLE": DOUBLE,
+                "TIMESTAMP": TIMESTAMP, "BOOLEAN": BOOLEAN}  # fmt: skip
 
 
-def postgres_project(demo: Any, warehouse: Warehouse, workdir: Path) -> Path:
-    """The demo's raw tables copied into the warehouse and its project built there."""
-    from psycopg2.extras import execute_values
-
-    with duckdb.connect(str(demo.duckdb_path)) as source, warehouse.connect() as target:
-        cur = target.cursor()
-        tables = source.execute(
+def copy_raw_tables(demo: Any, warehouse: Warehouse) -> None:
+    """The demo's raw tables, with their values as DuckDB holds them, into the raw schema."""
+    tables = []
+    # read-write, as dbt-duckdb may hold it open in this process (read-only would conflict)
+    with duckdb.connect(str(demo.duckdb_path)) as source:
+        names = source.execute(
             "select table_name from information_schema.tables where table_schema = 'raw'"
         ).fetchall()
-        for (table,) in tables:
-            described = source.execute(f"describe raw.{quote(table)}").fetchall()
-            columns = ", ".join(f"{quote(c[0])} {DUCKDB_TO_POSTGRES[c[1]]}" for c in described)
-            name = f"{quote(warehouse.raw_schema)}.{quote(table)}"
-            cur.execute(f"create table {name} ({columns})")
-            rows = source.execute(f"select * from raw.{quote(table)}").fetchall()
-            names = ", ".join(quote(c[0]) for c in described)
-            execute_values(cur, f"insert into {name} ({names}) values %s", rows, page_size=2000)
+        for (name,) in names:
+            described = source.execute(f'describe raw."{name}"').fetchall()
+            columns = {c[0]: DUCKDB_KINDS[c[1]] for c in described}
+            rows = source.execute(f'select * from raw."{name}"').fetchall()
+            frame = pd.DataFrame(rows, columns=list(columns), dtype=object)
+            tables.append(Table(name, columns, frame))
+    warehouse.load(tables)
+
+
+def profile_output(warehouse: Warehouse) -> dict[str, Any]:
+    """The dbt profile output that reaches the warehouse's own schema."""
+    if warehouse.engine == "spark":  # the test process's SparkSession (integration/spark.py)
+        return {"type": "spark", "method": "session", "host": "NA", "schema": warehouse.schema,
+                "threads": 1,
+                "server_side_parameters": {"spark.sql.session.timeZone": "UTC"}}  # fmt: skip
+    pg = warehouse.pg
+    assert pg is not None
+    return {"type": "postgres", "host": pg.host, "port": pg.port, "user": pg.user,
+            "password": pg.password, "dbname": pg.database, "schema": warehouse.schema,
+            "threads": 4}  # fmt: skip
+
+
+def engine_project(demo: Any, warehouse: Warehouse, workdir: Path) -> Path:
+    """The demo's raw tables copied into the warehouse and its project built there."""
+    copy_raw_tables(demo, warehouse)
     project_dir = workdir / "project"
     shutil.copytree(demo.project_dir, project_dir, ignore=shutil.ignore_patterns(*NOT_COPIED))
     config = project_dir / "dbt_project.yml"
     text = re.sub(r"(?<=: )raw\.", f"{warehouse.raw_schema}.", config.read_text(encoding="utf-8"))
     config.write_text(text, encoding="utf-8")
     write_checks(project_dir, CHECKS)
-    pg = warehouse.pg
-    assert pg is not None
-    output = {"type": "postgres", "host": pg.host, "port": pg.port, "user": pg.user,
-              "password": pg.password, "dbname": pg.database, "schema": warehouse.schema,
-              "threads": 4}  # fmt: skip
-    profile = {"model_monitor_demo": {"target": "pg", "outputs": {"pg": output}}}
+    output = profile_output(warehouse)
+    profile = {"model_monitor_demo": {"target": "test", "outputs": {"test": output}}}
     (project_dir / "profiles.yml").write_text(yaml.safe_dump(profile), encoding="utf-8")
     common = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
     for command in (["deps"], ["run"]):

@@ -33,8 +33,8 @@ from .reference_performance import (
     residual_key,
 )
 
-# Not on Spark: a build of every model per label batch costs Spark minutes.
-pytestmark = pytest.mark.engines("duckdb", "postgres")
+# On Spark in the full suite only: a build of every model per label batch costs Spark minutes.
+pytestmark = [pytest.mark.engines("duckdb", "postgres", "spark"), pytest.mark.spark_full]
 
 SEED = int(os.environ.get("MM_SEED", "20240601"))
 LAST = pd.Timestamp(LATE_DAYS[-1])
