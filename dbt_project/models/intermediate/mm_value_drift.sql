@@ -25,6 +25,7 @@
     ('ks_statistic', double), ('wasserstein', double), ('wasserstein_normed', double), ('reference_version', text)]) }}
 {%- else %}
 {%- set reference = ref('mm_reference_numeric') %}
+{%- set rank_key_base = 4294967296 %}
 {%- set current_columns = [('series_id', bigint), ('window_start', dbt.type_timestamp()), ('model_version', text),
                            ('x', double), ('x_count', bigint), ('cur_le', double), ('cur_n', double)] %}
 with
@@ -42,7 +43,8 @@ series_{{ i }} as (
   where monitor_name = {{ name }} and value_rank = 1
 ),
 reference_ranks_{{ i }} as (
-  select series_id, value_rank, value, value_mean, centered_prefix_sum
+  -- one bigint join key (series, rank) hashes faster than the pair; ranks stay below 2^32
+  select series_id * {{ rank_key_base }} + value_rank as rank_key, value_rank, value, value_mean, centered_prefix_sum
   from {{ reference }}
   where monitor_name = {{ name }}
 ),
@@ -96,9 +98,9 @@ quantile_integrals_{{ i }} as (
     {{ model_monitor.integrated_quantile('c.hi_pos', 'r_hi') }} as rr_hi
   from current_positions_{{ i }} as c
   left join reference_ranks_{{ i }} as r_lo
-    on c.series_id = r_lo.series_id and r_lo.value_rank = cast(ceil(c.lo_pos) as {{ bigint }})
+    on r_lo.rank_key = c.series_id * {{ rank_key_base }} + cast(ceil(c.lo_pos) as {{ bigint }})
   left join reference_ranks_{{ i }} as r_hi
-    on c.series_id = r_hi.series_id and r_hi.value_rank = cast(ceil(c.hi_pos) as {{ bigint }})
+    on r_hi.rank_key = c.series_id * {{ rank_key_base }} + cast(ceil(c.hi_pos) as {{ bigint }})
 ),
 series_statistics_{{ i }} as (
   select
