@@ -6,7 +6,9 @@
   The reference's finite numerical values, sorted, per monitor, slice and column: the basis of the
   quantile bins, the reference min/max, and the exact KS and Wasserstein statistics.
   value_rank: 1..value_count in ascending order; le_count: values <= this value (ties included);
-  centered_prefix_sum: sum of (value - value_mean) over ranks < value_rank (for quantile integrals).
+  lt_count: values < this value; centered_prefix_sum: sum of (value - value_mean) over ranks
+  < value_rank (for quantile integrals); series_id: a small integer per slice and column within
+  the monitor, the narrow key mm_value_drift sorts and joins on.
   Rebuilt per monitor only when its reference_version changes.
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
@@ -49,14 +51,24 @@ value_stats as (
   from finite_values
   group by monitor_name, slice_id, column_name
 ),
+numbered_series as (
+  select *, row_number() over (partition by monitor_name order by slice_id, column_name) as series_id
+  from value_stats
+),
+-- one sort: every window below shares the partition and order; tied values are equal, so the
+-- prefix sum over the first value_rank - 1 rows does not depend on how ties are ordered
 ranked as (
   select
     v.monitor_name, v.slice_index, v.slice_key, v.slice_value, v.slice_id, v.column_name, v.value,
-    s.value_count, s.value_mean, s.value_stddev,
-    row_number() over (partition by v.monitor_name, v.slice_id, v.column_name order by v.value) as value_rank,
-    count(*) over (partition by v.monitor_name, v.slice_id, v.column_name order by v.value) as le_count
+    s.value_count, s.value_mean, s.value_stddev, s.series_id,
+    row_number() over (partition by v.monitor_name, s.series_id order by v.value) as value_rank,
+    count(*) over (partition by v.monitor_name, s.series_id order by v.value) as le_count,
+    rank() over (partition by v.monitor_name, s.series_id order by v.value) - 1 as lt_count,
+    coalesce(sum(v.value - s.value_mean) over (
+      partition by v.monitor_name, s.series_id order by v.value
+      rows between unbounded preceding and 1 preceding), 0) as centered_prefix_sum
   from finite_values as v
-  inner join value_stats as s
+  inner join numbered_series as s
     on v.monitor_name = s.monitor_name and v.slice_id = s.slice_id and v.column_name = s.column_name
 )
 select
@@ -64,7 +76,5 @@ select
   {{ model_monitor.reference_version_expr(built, versions) }} as reference_version,
   slice_index, slice_key, slice_value, slice_id, column_name,
   value_rank, value, le_count, value_count, value_mean, value_stddev,
-  coalesce(sum(value - value_mean) over (
-    partition by monitor_name, slice_id, column_name order by value_rank
-    rows between unbounded preceding and 1 preceding), 0) as centered_prefix_sum
+  centered_prefix_sum, lt_count, series_id
 from ranked

@@ -5,9 +5,11 @@
 {#-
   Exact two-sample KS statistic and Wasserstein-1 distance per current window, model version,
   slice and numerical column, against the reference's finite values of the same slice.
-  One sorted stream per (monitor, slice, column) holds the reference's distinct values once and
-  every window's distinct values, so the reference is never copied per window; the quantile
-  integrals are then equi-joins on reference ranks (see macros/stats/wasserstein.sql).
+  Per monitor: the windows' distinct values with their counts (keyed on mm_reference_numeric's
+  integer series_id, names joined back only at the end), one running sum per window for the
+  current CDF, each point located among the stored reference points (locate_in_reference), and
+  the quantile integrals as equi-joins on reference ranks (see macros/stats/wasserstein.sql).
+  The reference is never copied per window nor re-ranked here.
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
 {%- set versions = model_monitor.current_reference_versions() -%}
@@ -22,112 +24,102 @@
     ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text),
     ('ks_statistic', double), ('wasserstein', double), ('wasserstein_normed', double), ('reference_version', text)]) }}
 {%- else %}
+{%- set reference = ref('mm_reference_numeric') %}
+{%- set rank_key_base = 4294967296 %}
+{%- set current_columns = [('series_id', bigint), ('window_start', dbt.type_timestamp()), ('model_version', text),
+                           ('x', double), ('x_count', bigint), ('cur_le', double), ('cur_n', double)] %}
 with
 {% for monitor in numeric_monitors %}
-rows_{{ loop.index }} as (
+{%- set i = loop.index %}
+{%- set name = model_monitor.string_literal(monitor.name) %}
+rows_{{ i }} as (
   {{ model_monitor.monitor_rows(monitor, 'current', cutoffs.get(monitor.name)) }}
 ),
-{%- endfor %}
-current_points as (
-  -- distinct finite current values with their multiplicity
-  select monitor_name, window_start, model_version, slice_id, column_name, num_value as x, count(*) as x_count
+series_{{ i }} as (
+  select series_id, slice_index, slice_value, slice_id, column_name,
+    case column_name{% for column in monitor.columns if column.kind == 'numerical' %} when {{ model_monitor.string_literal(column.name) }} then {{ column.index }}{% endfor %} end as column_index,
+    value_count as ref_n, value_mean as ref_mean, value_stddev as ref_stddev
+  from {{ reference }}
+  where monitor_name = {{ name }} and value_rank = 1
+),
+reference_ranks_{{ i }} as (
+  -- one bigint join key (series, rank) hashes faster than the pair; ranks stay below 2^32
+  select series_id * {{ rank_key_base }} + value_rank as rank_key, value_rank, value, value_mean, centered_prefix_sum
+  from {{ reference }}
+  where monitor_name = {{ name }}
+),
+reference_points_{{ i }} as (
+  -- one row per distinct reference value: the last of its ties
+  select series_id, value, le_count, lt_count, value_mean, centered_prefix_sum
+  from {{ reference }}
+  where monitor_name = {{ name }} and value_rank = le_count
+),
+current_points_{{ i }} as (
+  -- distinct finite current values with their multiplicity, in series the reference has
+  -- (grouped on integer indexes: narrower hash keys than the names)
+  select s.series_id, p.window_start, p.model_version, p.x, p.x_count
   from (
-    {%- for monitor in numeric_monitors %}
-    {% if not loop.first %}union all {% endif %}
-    select monitor_name, window_start, model_version, {{ model_monitor.slice_id('slice_key', 'slice_value') }} as slice_id, column_name, num_value
-    from ({{ model_monitor.monitor_values(monitor, 'rows_' ~ loop.index) }}) as v
+    select window_start, model_version, slice_index, slice_value, column_index, num_value as x, count(*) as x_count
+    from ({{ model_monitor.monitor_values(monitor, 'rows_' ~ i) }}) as v
     where column_kind = 'numerical' and {{ model_monitor.is_finite('num_value') }}
-    {%- endfor %}
-  ) as finite_values
-  group by monitor_name, window_start, model_version, slice_id, column_name, num_value
+    group by window_start, model_version, slice_index, slice_value, column_index, num_value
+  ) as p
+  inner join series_{{ i }} as s
+    on s.column_index = p.column_index and s.slice_index = p.slice_index
+    and {{ model_monitor.same_value('s.slice_value', 'p.slice_value') }}
 ),
-current_cdf as (
+current_cdf_{{ i }} as (
+  -- summed as doubles (exact for counts below 2^53): a bigint sum is a 128-bit or decimal one on
+  -- DuckDB and PostgreSQL, twice as slow in this window
   select *,
-    sum(x_count) over (partition by monitor_name, window_start, model_version, slice_id, column_name
-                       order by x rows between unbounded preceding and current row) as cur_le,
-    sum(x_count) over (partition by monitor_name, window_start, model_version, slice_id, column_name) as cur_n
-  from current_points
+    sum(cast(x_count as {{ double }})) over (partition by series_id, window_start, model_version
+                                          order by x rows between unbounded preceding and current row) as cur_le,
+    sum(cast(x_count as {{ double }})) over (partition by series_id, window_start, model_version) as cur_n
+  from current_points_{{ i }}
 ),
-reference_numeric as (
-  select * from {{ ref('mm_reference_numeric') }}
+located_points_{{ i }} as (
+  {{ model_monitor.locate_in_reference('current_cdf_' ~ i, current_columns, 'reference_points_' ~ i) }}
 ),
-reference_stats as (
-  select monitor_name, slice_id, column_name,
-    max(value_count) as ref_n, max(value_mean) as ref_mean, max(value_stddev) as ref_stddev
-  from reference_numeric
-  group by monitor_name, slice_id, column_name
-),
-reference_points as (
-  select monitor_name, slice_id, column_name, value as x, max(le_count) as ref_le
-  from reference_numeric
-  group by monitor_name, slice_id, column_name, value
-),
--- the reference's distinct values (side 0) merged with every window's (side 1); running maxima of
--- ref_le give, at each current value x, the reference counts <= x (reference first on ties) and < x
-merged_points as (
-  select monitor_name, slice_id, column_name, x, 0 as side, ref_le,
-    cast(null as {{ dbt.type_timestamp() }}) as window_start, cast(null as {{ text }}) as model_version,
-    cast(null as {{ bigint }}) as x_count, cast(null as {{ bigint }}) as cur_le, cast(null as {{ bigint }}) as cur_n
-  from reference_points
-  union all
-  select monitor_name, slice_id, column_name, x, 1, cast(null as {{ bigint }}),
-    window_start, model_version, x_count, cur_le, cur_n
-  from current_cdf
-),
-located_points as (
-  select *,
-    coalesce(max(ref_le) over (partition by monitor_name, slice_id, column_name order by x, side
-                               rows between unbounded preceding and current row), 0) as ref_le_at,
-    coalesce(max(ref_le) over (partition by monitor_name, slice_id, column_name order by x, side desc
-                               rows between unbounded preceding and current row), 0) as ref_lt_at
-  from merged_points
-),
-current_positions as (
-  -- the current value's slice of p, (lo, hi], in reference ranks (p * n_ref)
-  select
-    l.monitor_name, l.window_start, l.model_version, l.slice_id, l.column_name, l.x,
-    l.ref_le_at, l.ref_lt_at, l.cur_le, l.x_count, l.cur_n,
-    s.ref_n, s.ref_mean, s.ref_stddev,
+current_positions_{{ i }} as (
+  -- the current value's slice of p, (lo, hi], in reference ranks (p * n_ref), and where Q_ref
+  -- crosses x inside it: F_ref(x), clamped into (lo, hi]
+  select l.*, s.ref_n, s.ref_mean,
     cast(l.cur_le - l.x_count as {{ double }}) * s.ref_n / l.cur_n as lo_pos,
     cast(l.cur_le as {{ double }}) * s.ref_n / l.cur_n as hi_pos
-  from located_points as l
-  inner join reference_stats as s
-    on l.monitor_name = s.monitor_name and l.slice_id = s.slice_id and l.column_name = s.column_name
-  where l.side = 1
+  from located_points_{{ i }} as l
+  inner join series_{{ i }} as s on l.series_id = s.series_id
 ),
-clamped_positions as (
-  -- where Q_ref crosses x inside the slice: F_ref(x), clamped into (lo, hi]
-  select *,
-    case when ref_le_at <= lo_pos then lo_pos when ref_le_at >= hi_pos then hi_pos else cast(ref_le_at as {{ double }}) end as mid_pos
-  from current_positions
-),
-quantile_integrals as (
-  select
-    c.*,
-    {{ model_monitor.integrated_quantile('c.mid_pos', 'r_mid') }} as rr_mid,
+quantile_integrals_{{ i }} as (
+  -- RR(lo) is the previous value's RR(hi) (lo_pos is its hi_pos exactly), joined rather than
+  -- carried by a sorted lag; RR at an unclamped F_ref(x) comes with the located reference point
+  select c.*,
+    case when c.ref_le_at <= c.lo_pos then c.lo_pos when c.ref_le_at >= c.hi_pos then c.hi_pos else cast(c.ref_le_at as {{ double }}) end as mid_pos,
+    {{ model_monitor.integrated_quantile('c.lo_pos', 'r_lo') }} as rr_lo,
     {{ model_monitor.integrated_quantile('c.hi_pos', 'r_hi') }} as rr_hi
-  from clamped_positions as c
-  left join reference_numeric as r_mid
-    on c.monitor_name = r_mid.monitor_name and c.slice_id = r_mid.slice_id and c.column_name = r_mid.column_name
-    and r_mid.value_rank = cast(ceil(c.mid_pos) as {{ bigint }})
-  left join reference_numeric as r_hi
-    on c.monitor_name = r_hi.monitor_name and c.slice_id = r_hi.slice_id and c.column_name = r_hi.column_name
-    and r_hi.value_rank = cast(ceil(c.hi_pos) as {{ bigint }})
+  from current_positions_{{ i }} as c
+  left join reference_ranks_{{ i }} as r_lo
+    on r_lo.rank_key = c.series_id * {{ rank_key_base }} + cast(ceil(c.lo_pos) as {{ bigint }})
+  left join reference_ranks_{{ i }} as r_hi
+    on r_hi.rank_key = c.series_id * {{ rank_key_base }} + cast(ceil(c.hi_pos) as {{ bigint }})
 ),
-chained_integrals as (
-  -- a slice starts where the previous one ended: RR(lo) is the previous value's RR(hi)
-  select *,
-    coalesce(lag(rr_hi) over (partition by monitor_name, window_start, model_version, slice_id, column_name order by x), 0) as rr_lo
-  from quantile_integrals
-),
-value_statistics as (
+series_statistics_{{ i }} as (
   select
-    monitor_name, window_start, model_version, slice_id, column_name,
+    series_id, window_start, model_version,
     max({{ model_monitor.ks_candidate('ref_le_at', 'ref_lt_at', 'ref_n', 'cur_le', 'cur_le - x_count', 'cur_n') }}) as ks_statistic,
-    sum({{ model_monitor.wasserstein_term('(x - ref_mean)', 'lo_pos', 'mid_pos', 'hi_pos', 'rr_lo', 'rr_mid', 'rr_hi') }}) / max(ref_n) as wasserstein,
-    max(ref_stddev) as ref_stddev
-  from chained_integrals
-  group by monitor_name, window_start, model_version, slice_id, column_name
+    sum({{ model_monitor.wasserstein_term('(x - ref_mean)', 'lo_pos', 'mid_pos', 'hi_pos', 'rr_lo',
+          'case when ref_le_at <= lo_pos then rr_lo when ref_le_at >= hi_pos then rr_hi else rr_at_le end', 'rr_hi') }}) / max(ref_n) as wasserstein
+  from quantile_integrals_{{ i }}
+  group by series_id, window_start, model_version
+),
+{%- endfor %}
+value_statistics as (
+  {%- for monitor in numeric_monitors %}
+  {% if not loop.first %}union all {% endif %}select
+    {{ model_monitor.string_literal(monitor.name) }} as monitor_name, v.window_start, v.model_version,
+    s.slice_id, s.column_name, v.ks_statistic, v.wasserstein, s.ref_stddev
+  from series_statistics_{{ loop.index }} as v
+  inner join series_{{ loop.index }} as s on v.series_id = s.series_id
+  {%- endfor %}
 )
 select
   {{ model_monitor.window_key('monitor_name', "'current'", 'window_start') }} as window_key,
