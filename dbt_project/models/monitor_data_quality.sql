@@ -13,7 +13,8 @@
 {%- set cutoffs = model_monitor.window_cutoffs(monitors, versions) -%}
 {%- set double = model_monitor.type_double() -%}
 {%- set text = dbt.type_string() -%}
-{%- set lit = model_monitor.string_literal %}
+{%- set lit = model_monitor.string_literal -%}
+{%- set column_batch_size = 60 %}
 with
 {% for monitor in monitors %}
 rows_{{ loop.index }} as (
@@ -64,47 +65,20 @@ window_rows as (
   from empty_windows_{{ loop.index }}
   {%- endfor %}
 ),
-monitored_values as (
-  {%- for monitor in monitors %}
-  {% if not loop.first %}union all {% endif %}{{ model_monitor.monitor_values(monitor, 'rows_' ~ loop.index) }}
-  {%- endfor %}
-),
 reference_ranges as (
   select monitor_name, column_name, min(value) as reference_min, max(value) as reference_max
   from {{ ref('mm_reference_numeric') }}
   where slice_index = 0
   group by monitor_name, column_name
 ),
-checked_values as (
-  select
-    v.*,
-    case when v.num_value is not null and {{ model_monitor.is_finite('v.num_value') }} then v.num_value end as finite_value,
-    case when v.num_value is not null and not {{ model_monitor.is_finite('v.num_value') }} then 1 else 0 end as is_non_finite,
-    case when v.num_value < r.reference_min or v.num_value > r.reference_max then 1 else 0 end as is_out_of_range_candidate,
-    case when v.cat_value is not null and c.category is null then 1 else 0 end as is_unseen
-  from monitored_values as v
-  left join reference_ranges as r
-    on v.monitor_name = r.monitor_name and v.column_name = r.column_name
-  left join {{ ref('mm_reference_categories') }} as c
-    on v.monitor_name = c.monitor_name and v.column_name = c.column_name and v.cat_value = c.category
-),
+-- in batches of columns, so no select list outgrows an engine's column limit
 column_rows as (
-  select
-    monitor_name, window_start, window_end, model_version, slice_key, slice_value,
-    column_name, column_role, column_kind,
-    count(*) as row_count,
-    sum(case when num_value is null and cat_value is null then 1 else 0 end) as null_count,
-    sum(is_non_finite) as nan_count,
-    count(distinct finite_value) + count(distinct cat_value) as distinct_count,
-    min(finite_value) as min_value,
-    max(finite_value) as max_value,
-    avg(finite_value) as mean_value,
-    stddev_samp(finite_value) as stddev_value,
-    sum(case when finite_value is not null then is_out_of_range_candidate else 0 end) as out_of_range_count,
-    sum(is_unseen) as unseen_category_count
-  from checked_values
-  group by monitor_name, window_start, window_end, model_version, slice_index, slice_key, slice_value,
-    column_index, column_name, column_role, column_kind
+  {%- for monitor in monitors %}
+  {%- set outer = loop %}
+  {%- for columns in monitor.columns | batch(column_batch_size) %}
+  {% if not (outer.first and loop.first) %}union all {% endif %}{{ model_monitor.quality_column_stats(monitor, columns, 'rows_' ~ outer.index, 'reference_ranges', ref('mm_reference_categories')) }}
+  {%- endfor %}
+  {%- endfor %}
 ),
 quality as (
   select
