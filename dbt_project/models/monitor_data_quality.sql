@@ -21,8 +21,7 @@ rows_{{ loop.index }} as (
   {{ model_monitor.monitor_rows(monitor, 'current', cutoffs.get(monitor.name)) }}
 ),
 sliced_rows_{{ loop.index }} as (
-  select r.monitor_name, r.window_start, r.window_end, r.model_version, r.row_id,
-    s.slice_index, s.slice_key,
+  select r.window_start, r.model_version, r.row_id, s.slice_index,
     {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ text }}){% endif %} as slice_value
   from rows_{{ loop.index }} as r
   cross join ({{ model_monitor.slice_list(monitor) }}) as s
@@ -55,11 +54,16 @@ empty_windows_{{ loop.index }} as (
 window_rows as (
   {%- for monitor in monitors %}
   {% if not loop.first %}union all {% endif %}
-  select monitor_name, window_start, window_end, model_version, slice_key, slice_value,
-    count(*) as prediction_count,
-    count(row_id) - count(distinct row_id) as duplicate_id_count
-  from sliced_rows_{{ loop.index }}
-  group by monitor_name, window_start, window_end, model_version, slice_index, slice_key, slice_value
+  select {{ lit(monitor.name) }} as monitor_name, w.window_start, {{ dbt.dateadd(monitor.grain, 1, 'w.window_start') }} as window_end,
+    w.model_version, s.slice_key, w.slice_value, w.prediction_count, w.duplicate_id_count
+  from (
+    select window_start, model_version, slice_index, slice_value,
+      count(*) as prediction_count,
+      count(row_id) - count(distinct row_id) as duplicate_id_count
+    from sliced_rows_{{ loop.index }}
+    group by window_start, model_version, slice_index, slice_value
+  ) as w
+  inner join ({{ model_monitor.slice_list(monitor) }}) as s on w.slice_index = s.slice_index
   union all
   select monitor_name, window_start, window_end, cast(null as {{ text }}), cast(null as {{ text }}), cast(null as {{ text }}), 0, 0
   from empty_windows_{{ loop.index }}

@@ -6,7 +6,8 @@
   stddev_value, out_of_range_count, unseen_category_count.
   The wide rows of `rows_cte` (monitor_rows) are aggregated with one expression per column and
   statistic, and only that small result is unpivoted: the hash tables hold (window x slice)
-  groups instead of one row per row, slice and column. `ranges_cte` holds monitor_name,
+  groups instead of one row per row, slice and column, keyed on the few columns that vary (names,
+  window ends and slice keys are added to the result). `ranges_cte` holds monitor_name,
   column_name, reference_min, reference_max; `categories` (mm_reference_categories) the
   reference's categories.
 -#}
@@ -18,11 +19,11 @@
                              'stddev_value', 'out_of_range_count'] -%}
   {%- set categorical_stats = ['value_count', 'distinct_count', 'unseen_category_count'] -%}
   select
-    a.monitor_name, a.window_start, a.window_end, a.model_version, a.slice_key, a.slice_value,
-    c.column_name, c.column_role, c.column_kind,
+    {{ lit(monitor.name) }} as monitor_name, a.window_start, {{ dbt.dateadd(monitor.grain, 1, 'a.window_start') }} as window_end,
+    a.model_version, s.slice_key, a.slice_value, c.column_name, c.column_role, c.column_kind,
     a.row_count,
     {%- for stat in numerical_stats + ['unseen_category_count'] %}
-    {%- set stat_columns = columns | selectattr('kind', 'equalto', 'numerical') | list if stat in numerical_stats else [] -%}
+    {%- set stat_columns = numerical if stat in numerical_stats else [] -%}
     {%- set stat_columns = stat_columns + (categorical if stat in categorical_stats else []) %}
     {% if stat == 'value_count' %}a.row_count - {% endif -%}
     {%- if stat_columns -%}
@@ -33,7 +34,7 @@
     {%- endfor %}
   from (
     select
-      r.monitor_name, r.window_start, r.window_end, r.model_version, r.slice_index, r.slice_key, r.slice_value,
+      r.window_start, r.model_version, r.slice_index, r.slice_value,
       count(*) as row_count
       {%- for column in numerical %}
       {%- set v = 'r.v_' ~ column.index %}
@@ -54,7 +55,7 @@
       sum(case when {{ v }} is not null and known_{{ column.index }}.category is null then 1 else 0 end) as unseen_category_count_{{ column.index }}
       {%- endfor %}
     from (
-      select wide.*, s.slice_index, s.slice_key,
+      select wide.*, s.slice_index,
         {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then wide.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as slice_value
       from {{ rows_cte }} as wide
       cross join ({{ model_monitor.slice_list(monitor) }}) as s
@@ -76,8 +77,9 @@
       and known_{{ column.index }}.column_name = {{ lit(column.name) }}
       and r.v_{{ column.index }} = known_{{ column.index }}.category
     {%- endfor %}
-    group by r.monitor_name, r.window_start, r.window_end, r.model_version, r.slice_index, r.slice_key, r.slice_value
+    group by r.window_start, r.model_version, r.slice_index, r.slice_value
   ) as a
+  inner join ({{ model_monitor.slice_list(monitor) }}) as s on a.slice_index = s.slice_index
   cross join (
     {%- for column in columns %}
     {% if not loop.first %}union all {% endif %}select {{ column.index }} as column_index, {{ lit(column.name) }} as column_name, {{ lit(column.role) }} as column_role, {{ lit(column.kind) }} as column_kind
