@@ -13,15 +13,15 @@
 {%- set cutoffs = model_monitor.window_cutoffs(monitors, versions) -%}
 {%- set double = model_monitor.type_double() -%}
 {%- set text = dbt.type_string() -%}
-{%- set lit = model_monitor.string_literal %}
+{%- set lit = model_monitor.string_literal -%}
+{%- set column_batch_size = 60 %}
 with
 {% for monitor in monitors %}
 rows_{{ loop.index }} as (
   {{ model_monitor.monitor_rows(monitor, 'current', cutoffs.get(monitor.name)) }}
 ),
 sliced_rows_{{ loop.index }} as (
-  select r.monitor_name, r.window_start, r.window_end, r.model_version, r.row_id,
-    s.slice_index, s.slice_key,
+  select r.window_start, r.model_version, r.row_id, s.slice_index,
     {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ text }}){% endif %} as slice_value
   from rows_{{ loop.index }} as r
   cross join ({{ model_monitor.slice_list(monitor) }}) as s
@@ -54,19 +54,19 @@ empty_windows_{{ loop.index }} as (
 window_rows as (
   {%- for monitor in monitors %}
   {% if not loop.first %}union all {% endif %}
-  select monitor_name, window_start, window_end, model_version, slice_key, slice_value,
-    count(*) as prediction_count,
-    count(row_id) - count(distinct row_id) as duplicate_id_count
-  from sliced_rows_{{ loop.index }}
-  group by monitor_name, window_start, window_end, model_version, slice_index, slice_key, slice_value
+  select {{ lit(monitor.name) }} as monitor_name, w.window_start, {{ dbt.dateadd(monitor.grain, 1, 'w.window_start') }} as window_end,
+    w.model_version, s.slice_key, w.slice_value, w.prediction_count, w.duplicate_id_count
+  from (
+    select window_start, model_version, slice_index, slice_value,
+      count(*) as prediction_count,
+      count(row_id) - count(distinct row_id) as duplicate_id_count
+    from sliced_rows_{{ loop.index }}
+    group by window_start, model_version, slice_index, slice_value
+  ) as w
+  inner join ({{ model_monitor.slice_list(monitor) }}) as s on w.slice_index = s.slice_index
   union all
   select monitor_name, window_start, window_end, cast(null as {{ text }}), cast(null as {{ text }}), cast(null as {{ text }}), 0, 0
   from empty_windows_{{ loop.index }}
-  {%- endfor %}
-),
-monitored_values as (
-  {%- for monitor in monitors %}
-  {% if not loop.first %}union all {% endif %}{{ model_monitor.monitor_values(monitor, 'rows_' ~ loop.index) }}
   {%- endfor %}
 ),
 reference_ranges as (
@@ -75,36 +75,14 @@ reference_ranges as (
   where slice_index = 0
   group by monitor_name, column_name
 ),
-checked_values as (
-  select
-    v.*,
-    case when v.num_value is not null and {{ model_monitor.is_finite('v.num_value') }} then v.num_value end as finite_value,
-    case when v.num_value is not null and not {{ model_monitor.is_finite('v.num_value') }} then 1 else 0 end as is_non_finite,
-    case when v.num_value < r.reference_min or v.num_value > r.reference_max then 1 else 0 end as is_out_of_range_candidate,
-    case when v.cat_value is not null and c.category is null then 1 else 0 end as is_unseen
-  from monitored_values as v
-  left join reference_ranges as r
-    on v.monitor_name = r.monitor_name and v.column_name = r.column_name
-  left join {{ ref('mm_reference_categories') }} as c
-    on v.monitor_name = c.monitor_name and v.column_name = c.column_name and v.cat_value = c.category
-),
+-- in batches of columns, so no select list outgrows an engine's column limit
 column_rows as (
-  select
-    monitor_name, window_start, window_end, model_version, slice_key, slice_value,
-    column_name, column_role, column_kind,
-    count(*) as row_count,
-    sum(case when num_value is null and cat_value is null then 1 else 0 end) as null_count,
-    sum(is_non_finite) as nan_count,
-    count(distinct finite_value) + count(distinct cat_value) as distinct_count,
-    min(finite_value) as min_value,
-    max(finite_value) as max_value,
-    avg(finite_value) as mean_value,
-    stddev_samp(finite_value) as stddev_value,
-    sum(case when finite_value is not null then is_out_of_range_candidate else 0 end) as out_of_range_count,
-    sum(is_unseen) as unseen_category_count
-  from checked_values
-  group by monitor_name, window_start, window_end, model_version, slice_index, slice_key, slice_value,
-    column_index, column_name, column_role, column_kind
+  {%- for monitor in monitors %}
+  {%- set outer = loop %}
+  {%- for columns in monitor.columns | batch(column_batch_size) %}
+  {% if not (outer.first and loop.first) %}union all {% endif %}{{ model_monitor.quality_column_stats(monitor, columns, 'rows_' ~ outer.index, 'reference_ranges', ref('mm_reference_categories')) }}
+  {%- endfor %}
+  {%- endfor %}
 ),
 quality as (
   select

@@ -22,64 +22,30 @@ rows_{{ loop.index }} as (
   {%- endif %}
 ),
 {%- endfor %}
-monitored_values as (
-  {%- for monitor in monitors %}
-  {% if not loop.first %}union all {% endif %}{{ model_monitor.monitor_values(monitor, 'rows_' ~ loop.index) }}
-  {%- endfor %}
-),
 bins as (
   select * from {{ ref('monitor_reference_bins') }}
 ),
-other_bins as (
-  select monitor_name, column_name, bin_index from bins where bin_type = 'other'
-),
--- bin 0 holds NULLs; a finite number lands in the one range bin (lower, upper]; a category in its
--- own bin or in `other`; NaN and infinities in none (bin_index NULL)
-binned_values as (
-  select
-    v.monitor_name, v.window_kind, v.window_start, v.window_end, v.model_version,
-    v.slice_index, v.slice_key, v.slice_value, v.column_name,
-    case
-      when v.column_kind = 'numerical' and v.num_value is null then 0
-      when v.column_kind = 'numerical' and {{ model_monitor.is_finite('v.num_value') }} then range_bin.bin_index
-      when v.column_kind = 'numerical' then null
-      when v.cat_value is null then 0
-      else coalesce(category_bin.bin_index, other_bin.bin_index)
-    end as bin_index
-  from monitored_values as v
-  left join bins as range_bin
-    on v.monitor_name = range_bin.monitor_name
-    and v.column_name = range_bin.column_name
-    and range_bin.bin_type = 'range'
-    and (range_bin.lower_bound is null or v.num_value > range_bin.lower_bound)
-    and (range_bin.upper_bound is null or v.num_value <= range_bin.upper_bound)
-  left join bins as category_bin
-    on v.monitor_name = category_bin.monitor_name
-    and v.column_name = category_bin.column_name
-    and category_bin.bin_type = 'category'
-    and v.cat_value = category_bin.category
-  left join other_bins as other_bin
-    on v.monitor_name = other_bin.monitor_name
-    and v.column_name = other_bin.column_name
+value_counts as (
+  {%- for monitor in monitors %}
+  {% if not loop.first %}union all {% endif %}{{ model_monitor.distribution_bin_counts(monitor, 'rows_' ~ loop.index, 'bins') }}
+  {%- endfor %}
 ),
 window_columns as (
   select
     monitor_name, window_kind, window_start, window_end, model_version,
     slice_index, slice_key, slice_value, column_name,
-    count(*) as window_row_count,
-    sum(case when bin_index > 0 then 1 else 0 end) as window_value_count
-  from binned_values
+    sum(bin_count) as window_row_count,
+    sum(case when bin_index > 0 then bin_count else 0 end) as window_value_count
+  from value_counts
   group by monitor_name, window_kind, window_start, window_end, model_version, slice_index, slice_key, slice_value, column_name
 ),
 bin_counts as (
   select
     monitor_name, window_kind, window_start, model_version,
     {{ model_monitor.slice_id('slice_key', 'slice_value') }} as slice_id,
-    column_name, bin_index,
-    count(*) as bin_count
-  from binned_values
+    column_name, bin_index, bin_count
+  from value_counts
   where bin_index is not null
-  group by monitor_name, window_kind, window_start, model_version, slice_key, slice_value, column_name, bin_index
 )
 select
   {{ model_monitor.window_key('w.monitor_name', 'w.window_kind', 'w.window_start') }} as window_key,
