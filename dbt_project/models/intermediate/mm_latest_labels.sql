@@ -1,5 +1,5 @@
 {{ config(materialized=model_monitor.latest_labels_materialization(),
-          incremental_strategy='delete+insert', unique_key=['monitor_name', 'label_id'],
+          incremental_strategy=model_monitor.latest_labels_strategy(), unique_key=['monitor_name', 'label_id'],
           pre_hook="{{ model_monitor.delete_replaced_labels() }}", on_schema_change='fail') }}
 {#-
   The label that counts for each labelled prediction id of each monitor (the latest to arrive,
