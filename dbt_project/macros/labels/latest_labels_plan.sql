@@ -1,22 +1,19 @@
 {#-
-  Which monitors an incremental run of mm_latest_labels keeps, as {monitor name: since}: `since`
-  is the newest label timestamp stored for the monitor ('YYYY-MM-DD HH:MM:SS.ffffff'), and only
-  ids with a label at or after it (or without a timestamp) are ranked again. Labels are taken to
-  be appended in timestamp order, as for late labels. Every other monitor with labels is rebuilt
-  from all its labels: on a full build, without labels.timestamp_column, when it was not stored
-  or was stored from another labels configuration (labels_version).
+  The monitors whose stored latest labels an incremental run of mm_latest_labels keeps (and
+  updates for the ids whose labels changed): every monitor with labels stored from its current
+  labels configuration (labels_version). The others are rebuilt from all their labels, as is
+  every monitor on a full build.
 -#}
 {% macro latest_labels_plan(monitors) %}
-  {%- set kept = {} -%}
+  {%- set kept = [] -%}
   {%- if not execute or not is_incremental() -%}{{ return(kept) }}{%- endif -%}
   {%- set stored = {} -%}
-  {%- for row in run_query("select monitor_name, labels_version, max(label_arrived_at) from " ~ this ~ " group by monitor_name, labels_version").rows -%}
-    {%- do stored.update({row[0]: stored.get(row[0], []) + [row]}) -%}
+  {%- for row in run_query("select distinct monitor_name, labels_version from " ~ this).rows -%}
+    {%- do stored.update({row[0]: stored.get(row[0], []) + [row[1]]}) -%}
   {%- endfor -%}
-  {%- for monitor in monitors if monitor.labels is not none and monitor.labels.timestamp_column is not none -%}
-    {%- set rows = stored.get(monitor.name, []) -%}
-    {%- if rows | length == 1 and rows[0][1] == model_monitor.labels_version(monitor) and rows[0][2] is not none -%}
-      {%- do kept.update({monitor.name: model_monitor._timestamp_text(rows[0][2])}) -%}
+  {%- for monitor in monitors if monitor.labels is not none -%}
+    {%- if stored.get(monitor.name) == [model_monitor.labels_version(monitor)] -%}
+      {%- do kept.append(monitor.name) -%}
     {%- endif -%}
   {%- endfor -%}
   {{ return(kept) }}
