@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from .compare import report, same, ts
+from .data import Scenario
 from .dbt_runner import DbtProject
 from .loaders import Warehouse
 from .performance_data import LATE_DAYS, LateLabelStory, make_late_label_story, read_tables
@@ -47,6 +48,8 @@ KEYS: dict[str, Callable[[dict[str, Any]], tuple]] = {
     "monitor_residuals": residual_key,
 }
 Tables = dict[str, list[dict[str, Any]]]
+LATEST = "mm_latest_labels"
+LABEL_TABLES = {"late_bin": "late_bin_labels", "late_reg": "late_reg_labels"}
 
 
 @dataclass
@@ -85,7 +88,11 @@ def story(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Sto
         if not res.models_ok:
             story.failures.append(f"{step}: dbt build {' '.join(extra)} failed:\n{res.tail()}")
             return False
-        story.snapshots[step] = read_tables(project, res)
+        tables = read_tables(project, res)
+        tables[LATEST] = warehouse.read_table(
+            res.relations.get(LATEST) or warehouse.relation(LATEST)
+        )
+        story.snapshots[step] = tables
         return True
 
     warehouse.load(data.initial.tables.values())
@@ -227,3 +234,61 @@ def test_the_full_refresh_matches_sklearn(story: Story) -> None:
 def test_the_package_data_tests_pass_in_every_step(story: Story) -> None:
     story.snap("full")
     assert not story.failed_tests, story.failed_tests
+
+
+def _expected_latest_labels(scenario: Scenario) -> dict[tuple[str, str], tuple[Any, Any]]:
+    """(monitor, id) -> (label, labeled_at): per id the latest label to arrive, NULL timestamps
+    last, ties by the larger label (NULL last)."""
+    out = {}
+    for monitor, name in LABEL_TABLES.items():
+        frame = scenario.tables[name].frame
+        stamps = frame["labeled_at"] if "labeled_at" in frame else [None] * len(frame)
+        by_id: dict[str, list[tuple[Any, Any]]] = {}
+        for pid, label, at in zip(frame["pid"], frame.iloc[:, 1], stamps, strict=True):
+            by_id.setdefault(pid, []).append(
+                (None if pd.isna(label) else label, None if pd.isna(at) else pd.Timestamp(at))
+            )
+        for pid, labels in by_id.items():
+            out[(monitor, pid)] = max(
+                labels,
+                key=lambda la: (
+                    la[1] is not None,
+                    la[1] or pd.Timestamp(0),
+                    la[0] is not None,
+                    la[0] or 0,
+                ),
+            )
+    return out
+
+
+def _stored_latest_labels(tables: Tables) -> tuple[dict[tuple[str, str], tuple[Any, Any]], list]:
+    """mm_latest_labels as (monitor, id) -> (label, labeled_at), and the duplicated keys."""
+    out, duplicates = {}, []
+    for r in tables[LATEST]:
+        key = (r["monitor_name"], r["label_id"])
+        if key in out:
+            duplicates.append(key)
+        label = r["label_number"] if r["monitor_name"] == "late_reg" else r["label_text"]
+        out[key] = (None if label is None or pd.isna(label) else label, ts(r["label_arrived_at"]))
+    return out, duplicates
+
+
+def test_latest_labels_after_each_incremental_run_hold_the_latest_label_per_id(
+    story: Story,
+) -> None:
+    """mm_latest_labels is incremental: each run ranks only ids with new labels, and a later
+    label (a correction, a NULL) replaces the stored one."""
+    problems = []
+    for i, step in enumerate([*story.steps, "full"]):
+        scenario = story.data.after(min(i, len(story.data.batches)))
+        want = _expected_latest_labels(scenario)
+        got, duplicates = _stored_latest_labels(story.snap(step))
+        problems += [f"{step}: {k} stored twice" for k in duplicates]
+        problems += [f"{step}: {k} missing" for k in want.keys() - got.keys()]
+        problems += [f"{step}: {k} not a label id" for k in got.keys() - want.keys()]
+        problems += [
+            f"{step}: {k} {got[k]!r}, expected {want[k]!r}"
+            for k in want.keys() & got.keys()
+            if not (same(got[k][0], want[k][0]) and got[k][1] == want[k][1])
+        ]
+    assert not problems, report(LATEST, problems)

@@ -22,6 +22,7 @@ from .dialects import dispatch_order
 
 CROSS_DB = Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "cross_db"
 INCREMENTAL_CONFIG = CROSS_DB.parent / "incremental" / "window_incremental_config.sql"
+LATEST_LABELS_CONFIG = CROSS_DB.parent / "labels" / "latest_labels_materialization.sql"
 
 
 class RenderError(RuntimeError):
@@ -118,13 +119,14 @@ def _return(value: Any) -> None:
 
 @cache
 def _sources() -> tuple[tuple[str, str], ...]:
-    files = [*sorted(CROSS_DB.glob("*.sql")), INCREMENTAL_CONFIG]
+    files = [*sorted(CROSS_DB.glob("*.sql")), INCREMENTAL_CONFIG, LATEST_LABELS_CONFIG]
     return tuple((path.name, path.read_text()) for path in files)
 
 
 class Macros:
-    """The cross_db macros (and the incremental-config ones) as rendered for one adapter type:
-    `Macros('bigquery').percentile('x', 0.5)` or a candidate such as `.trino__percentile(...)`."""
+    """The cross_db macros (and the incremental and latest-labels config ones) as rendered for
+    one adapter type: `Macros('bigquery').percentile('x', 0.5)` or a candidate such as
+    `.trino__percentile(...)`."""
 
     def __init__(self, adapter_type: str) -> None:
         self.adapter_type = adapter_type

@@ -26,7 +26,20 @@
     {%- do seen.append(monitor.name) -%}
     {%- do normalized.append(monitor) -%}
   {%- endfor -%}
+  {{ model_monitor._depend_on_latest_labels(normalized) }}
   {{ return(normalized) }}
+{% endmacro %}
+
+{#-
+  A package model that reads the config may read labels through monitor_rows, sometimes only for
+  columns whose kinds are known when executing: dbt registers a ref only when it is rendered while
+  parsing, so the dependency on mm_latest_labels is declared here, once, for every such model.
+-#}
+{% macro _depend_on_latest_labels(monitors) %}
+  {%- if model is defined and model is mapping and model.get('resource_type') == 'model' and model.get('package_name') == 'model_monitor'
+        and model.get('name') != 'mm_latest_labels' and monitors | selectattr('labels') | list -%}
+    {%- do ref('model_monitor', 'mm_latest_labels') -%}
+  {%- endif -%}
 {% endmacro %}
 
 {#- The global epsilon that replaces empty bin shares in PSI. -#}

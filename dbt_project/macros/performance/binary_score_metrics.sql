@@ -36,13 +36,15 @@
   left join (
     select {{ g }},
       max(positives) as positives, max(negatives) as negatives,
-      sum(pos * (coalesce(negatives_below, 0) + 0.5 * neg)) as auc_numerator,
-      sum(pos * cast(positives_at_or_above as {{ double }}) / (positives_at_or_above + negatives_at_or_above)) as ap_numerator
+      sum(pos * (negatives_up_to - neg + 0.5 * neg)) as auc_numerator,
+      sum(pos * cast(positives - positives_up_to + pos as {{ double }})
+        / (positives - positives_up_to + pos + negatives - negatives_up_to + neg)) as ap_numerator
     from (
+      -- one ascending sort of the distinct scores: the counts at or above a score are the
+      -- group's totals minus the running counts below it
       select p.*,
-        sum(neg) over (partition by {{ g }} order by score rows between unbounded preceding and 1 preceding) as negatives_below,
-        sum(pos) over (partition by {{ g }} order by score desc rows between unbounded preceding and current row) as positives_at_or_above,
-        sum(neg) over (partition by {{ g }} order by score desc rows between unbounded preceding and current row) as negatives_at_or_above,
+        sum(pos) over (partition by {{ g }} order by score rows between unbounded preceding and current row) as positives_up_to,
+        sum(neg) over (partition by {{ g }} order by score rows between unbounded preceding and current row) as negatives_up_to,
         sum(pos) over (partition by {{ g }}) as positives,
         sum(neg) over (partition by {{ g }}) as negatives
       from (

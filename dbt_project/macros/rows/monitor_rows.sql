@@ -4,6 +4,7 @@
   model_version,
   v_<i> (monitored column i: double or string), s_<j> (slice column j as string).
   Also observed_at (the prediction timestamp) and label_arrived_at (the counted label's timestamp).
+  Labels come from mm_latest_labels (one per prediction id, ranked once per run).
   `cutoff` (a 'YYYY-MM-DD HH:MM:SS' window start, or none) limits current rows to recent windows;
   `extra_windows` (window starts) adds older windows to them.
 -#}
@@ -42,7 +43,7 @@
   {%- for column in monitor.columns %}
     {%- set type = model_monitor.type_double() if column.kind == 'numerical' else dbt.type_string() -%}
     {%- if column.role == 'label' and from_relation %}
-    cast(labels.label_value as {{ type }}) as v_{{ column.index }},
+    labels.{{ 'label_number' if column.kind == 'numerical' else 'label_text' }} as v_{{ column.index }},
     {%- elif column.role == 'label' and monitor.reference.label_column is not none %}
     cast(p.{{ q(monitor.reference.label_column) }} as {{ type }}) as v_{{ column.index }},
     {%- elif not from_relation and column.name not in monitor.reference.present %}
@@ -68,7 +69,11 @@
   {%- if from_relation %}
   from {{ monitor.predictions }} as p
     {%- if monitor.labels is not none %}
-  left join ({{ model_monitor._latest_labels(monitor.labels) }}) as labels
+  left join (
+    select label_id, label_text, label_number, label_arrived_at
+    from {{ ref('mm_latest_labels') }}
+    where monitor_name = {{ lit(monitor.name) }}
+  ) as labels
     on cast(p.{{ q(monitor.id_column) }} as {{ dbt.type_string() }}) = labels.label_id
     {%- endif %}
   where {{ ts }} is not null
@@ -84,25 +89,4 @@
   {%- else %}
   from {{ monitor.reference.relation }} as p
   {%- endif %}
-{% endmacro %}
-
-{#- One label per prediction id: the latest to arrive (then the largest), so a duplicate never doubles a row. -#}
-{% macro _latest_labels(labels) %}
-  {%- set q = model_monitor.quote_name -%}
-  select label_id, label_value, label_arrived_at
-  from (
-    select
-      cast(l.{{ q(labels.id_column) }} as {{ dbt.type_string() }}) as label_id,
-      l.{{ q(labels.label_column) }} as label_value,
-      {% if labels.timestamp_column is not none %}l.{{ q(labels.timestamp_column) }}{% else %}cast(null as {{ dbt.type_timestamp() }}){% endif %} as label_arrived_at,
-      row_number() over (
-        partition by l.{{ q(labels.id_column) }}
-        order by
-          {%- if labels.timestamp_column is not none %} l.{{ q(labels.timestamp_column) }} desc nulls last,{% endif %}
-          l.{{ q(labels.label_column) }} desc nulls last
-      ) as arrival_rank
-    from {{ labels.relation }} as l
-    where l.{{ q(labels.id_column) }} is not null
-  ) as ranked_labels
-  where arrival_rank = 1
 {% endmacro %}
