@@ -55,6 +55,12 @@ def spark_suite(config: pytest.Config) -> str:
     return suite
 
 
+@pytest.fixture(scope="session")
+def spark_full_suite(request: pytest.FixtureRequest) -> bool:
+    """Whether Spark runs its full suite (fixtures that play long stories stop early otherwise)."""
+    return spark_suite(request.config) == "full"
+
+
 def selected_engines(config: pytest.Config) -> list[str]:
     """The engines the run was asked for, validated."""
     raw = config.getoption("--engines") or os.environ.get("MM_ENGINES") or "duckdb"

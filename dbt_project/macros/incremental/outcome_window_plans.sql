@@ -5,11 +5,14 @@
   mm_outcome_state (last prediction window L, newest label timestamp T): windows from
   L - lookback_windows, plus older windows down to L - label_lookback_windows holding a prediction
   whose label arrived after T; without a label timestamp, every window down to
-  L - label_lookback_windows. Every outcome table gets the same plan.
+  L - label_lookback_windows. Also every older window whose prediction count changed since the
+  last run (changed_windows: a late day, late or deleted rows). Every outcome table gets the
+  same plan.
   labels_as_of is the labels' newest timestamp now, stored with the rows.
 -#}
 {% macro outcome_window_plans(monitors, versions) %}
   {%- set plans = {} -%}
+  {%- set changed = model_monitor.changed_windows() -%}
   {%- if not execute -%}{{ return(plans) }}{%- endif -%}
   {%- set q = model_monitor.quote_name -%}
   {%- set stored_versions = {} -%}
@@ -59,7 +62,11 @@
           {%- do plan.extra_windows.append(model_monitor._timestamp_text(row[0])) -%}
         {%- endfor -%}
       {%- endif -%}
-      {%- do plan.update({'cutoff': cutoff.strftime('%Y-%m-%d %H:%M:%S')}) -%}
+      {%- set cutoff = cutoff.strftime('%Y-%m-%d %H:%M:%S') -%}
+      {%- for window_start in changed.get(monitor.name, []) if window_start < cutoff and window_start not in plan.extra_windows -%}
+        {%- do plan.extra_windows.append(window_start) -%}
+      {%- endfor -%}
+      {%- do plan.update({'cutoff': cutoff}) -%}
     {%- endif -%}
     {%- do plans.update({monitor.name: plan}) -%}
   {%- endfor -%}

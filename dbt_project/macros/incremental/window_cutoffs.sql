@@ -2,10 +2,13 @@
   monitor_name -> the first window start to recompute ('YYYY-MM-DD HH:MM:SS'), or none to
   recompute every window: on a full build, for a monitor not stored yet, and for a monitor whose
   stored rows were computed against another reference_version.
-  Otherwise: the last stored window start minus lookback_windows grains.
+  Otherwise: the last stored window start minus lookback_windows grains, or the oldest window
+  whose prediction count changed since the last run (changed_windows) when that is older, so a
+  late day or late rows beyond the lookback are taken in as well.
 -#}
 {% macro window_cutoffs(monitors, versions) %}
   {%- set cutoffs = {} -%}
+  {%- set changed = model_monitor.changed_windows() -%}
   {%- if not execute or not is_incremental() -%}{{ return(cutoffs) }}{%- endif -%}
   {%- set result = run_query(
       "select monitor_name, reference_version, max(window_start) from " ~ this
@@ -23,7 +26,9 @@
         {%- set last_start = modules.datetime.datetime.fromisoformat(last_start) -%}
       {%- endif -%}
       {%- set cutoff = last_start - modules.datetime.timedelta(hours=grain_hours[monitor.grain] * monitor.lookback_windows) -%}
-      {%- do cutoffs.update({monitor.name: cutoff.strftime('%Y-%m-%d %H:%M:%S')}) -%}
+      {%- set cutoff = cutoff.strftime('%Y-%m-%d %H:%M:%S') -%}
+      {%- set oldest_changed = (changed.get(monitor.name) or [cutoff]) | first -%}
+      {%- do cutoffs.update({monitor.name: [cutoff, oldest_changed] | min}) -%}
     {%- endif -%}
   {%- endfor -%}
   {{ return(cutoffs) }}
