@@ -75,7 +75,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         "--baseline", type=Path, help="a results JSON of another size: judge the scaling targets"
     )
     parser.add_argument(
-        "--report", type=Path, help="run nothing: print (and rejudge) a results JSON written before"
+        "--report",
+        type=Path,
+        help="run nothing: print (and rejudge) a results JSON written before; with "
+        "--peer-per-window-from, add that per-window step to it",
     )
     args = parser.parse_args(argv)
     if args.large:
@@ -325,7 +328,13 @@ def _rejudge(result: dict, baseline_path: Path | None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     if args.report:
-        result = _rejudge(json.loads(args.report.read_text()), args.baseline)
+        result = json.loads(args.report.read_text())
+        if args.peer_per_window_from:
+            args.rows, args.seed = result["meta"]["rows"], result["meta"]["seed"]
+            result["steps"] = [s for s in result["steps"] if s["name"] != report.PEER_WINDOWS]
+            result["steps"].append(_borrowed_per_window(args).to_json())
+            args.report.write_text(json.dumps(result, indent=2, default=str) + "\n")
+        result = _rejudge(result, args.baseline)
         print(report.table(result))
         return 0
     result = run(args)
