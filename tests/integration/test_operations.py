@@ -35,11 +35,12 @@ DAYS = [
     FIRST_DAY + dt.timedelta(days=d) for d in range(10) if d not in (3, 4)
 ]  # 05-04, 05-05 empty
 NEW_DAY = dt.datetime(2024, 5, 11)
-OLD_LATE = dt.datetime(2024, 5, 2, 12)  # before every cutoff: an incremental run leaves it out
+OLD_LATE = dt.datetime(2024, 5, 2, 12)  # before every lookback cutoff: found by its window count
 ALL_NON_FINITE = (dt.datetime(2024, 5, 8), "v2")  # this day's v2 latencies are all NULL/NaN/inf
 ERROR_STATUSES = ("error", "timeout")
 GRAIN_HOURS = {"day": 24, "hour": 1}
-SELECT = ["--select", "+monitor_operations"]
+# mm_window_state remembers each window's prediction count for the next run, as in `dbt build`.
+SELECT = ["--select", "+monitor_operations", "mm_window_state"]
 FIELDS = [
     "window_end",
     "prediction_count",
@@ -347,19 +348,23 @@ def test_window_key_and_kind(story: Story) -> None:
         assert r["window_kind"] == "current"
 
 
-def test_incremental_run_recomputes_windows_from_the_lookback(story: Story) -> None:
-    """Windows from `last stored - lookback_windows` are recomputed from the new data; older ones
-    keep their rows (the late row in 05-02 waits for a --full-refresh)."""
-    before = expected_all(story.frames["initial"], story.monitors)
-    after = expected_all(story.frames["appended"], story.monitors)
-    expected: Rows = {}
+def test_incremental_run_recomputes_new_and_changed_windows(story: Story) -> None:
+    """Windows from `last stored - lookback_windows`, and the older window whose prediction count
+    the late row in 05-02 changed, are recomputed: the result equals a count of every row."""
+    _check(expected_all(story.frames["appended"], story.monitors), story.rows("incremental"))
+
+
+def test_incremental_run_leaves_old_unchanged_windows_alone(story: Story) -> None:
+    """Beyond the lookback, windows whose count did not change keep their stored rows."""
+    initial, incremental = story.rows("initial"), story.rows("incremental")
     for m in story.monitors:
-        grain = m.get("window_grain", "day")
-        last = max(k[1] for k in before if k[0] == m["name"])
-        cutoff = last - pd.Timedelta(hours=GRAIN_HOURS[grain] * m["lookback_windows"])
-        expected.update({k: r for k, r in before.items() if k[0] == m["name"] and k[1] < cutoff})
-        expected.update({k: r for k, r in after.items() if k[0] == m["name"] and k[1] >= cutoff})
-    _check(expected, story.rows("incremental"))
+        hours = GRAIN_HOURS[m.get("window_grain", "day")]
+        late_window = pd.Timestamp(OLD_LATE).floor(f"{hours}h")
+        last = max(k[1] for k in initial if k[0] == m["name"])
+        cutoff = last - pd.Timedelta(hours=hours * m["lookback_windows"])
+        old = [k for k in initial if k[0] == m["name"] and k[1] < cutoff and k[1] != late_window]
+        assert old, f"{m['name']}: no window older than the lookback"
+        assert {k: incremental.get(k) for k in old} == {k: initial[k] for k in old}
 
 
 def test_full_refresh_sees_every_row(story: Story) -> None:
