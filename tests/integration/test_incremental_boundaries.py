@@ -444,17 +444,8 @@ def test_incremental_tables_equal_the_reference_implementation(story: Story, ste
         assert not missing and not extra, report(f"{step}: {table} keys", missing + extra)
         problems = diff_rows(expected, got, fields, abs_tol={"js_distance": js_conditioning})
         assert not problems, report(f"{step}: {table} differs", problems)
-    # edge_hour is left out here: a window whose only rows lack a score and a label gets
-    # undefined_reason 'no_labels' from the package and 'no_scores' from the reference
-    # implementation, with or without incremental runs (its rows equal a full build's above).
-    daily_and_weekly = replace(
-        scenario, monitors=[m for m in scenario.monitors if m.grain != "hour"]
-    )
-    performance = expected_outcomes(daily_and_weekly).performance
-    got = index_actual(
-        [r for r in tables["monitor_performance"] if r["monitor_name"] != f"{PREFIX}_hour"],
-        performance_key,
-    )
+    performance = expected_outcomes(scenario).performance
+    got = index_actual(tables["monitor_performance"], performance_key)
     missing = sorted(performance.keys() - got.keys(), key=repr)
     extra = sorted(got.keys() - performance.keys(), key=repr)
     assert not missing and not extra, (missing[:10], extra[:10])

@@ -15,13 +15,14 @@
       ('expected_calibration_error', 'expected_calibration_error')] %}
   select * from (
   {{ model_monitor.metric_rows(aggregates_cte, metrics, 'realized',
-      "case when labeled_count = 0 then 'no_labels' else 'single_class' end") }}
+      "case when labeled_rows = 0 then 'no_labels' when labeled_count = 0 then 'no_scores' else 'single_class' end") }}
   ) as binary_score_rows
 {% endmacro %}
 
 {#-
   Per group: positives, negatives, auc_numerator, ap_numerator, log_loss, brier_score,
-  expected_calibration_error, labeled_count (labeled rows with a finite score).
+  expected_calibration_error, labeled_count (labeled rows with a finite score), labeled_rows
+  (labeled rows, scored or not: no labels and no scores are different reasons for a NULL).
   `bins_sql` gives each row's calibration bin count for its monitor.
 -#}
 {% macro score_aggregates_sql(outcomes_cte, groups_cte, bins_sql) %}
@@ -31,7 +32,7 @@
     {{ model_monitor.metric_group_columns('grp') }},
     coalesce(r.positives, 0) as positives, coalesce(r.negatives, 0) as negatives,
     r.auc_numerator, r.ap_numerator, m.log_loss, m.brier_score, e.expected_calibration_error,
-    coalesce(m.labeled_count, 0) as labeled_count
+    coalesce(m.labeled_count, 0) as labeled_count, coalesce(m.labeled_rows, 0) as labeled_rows
   from {{ groups_cte }} as grp
   left join (
     select {{ g }},
@@ -63,14 +64,20 @@
     -- log loss clips probabilities to [eps, 1 - eps], eps = float64 machine epsilon (sklearn 1.9)
     select {{ g }},
       avg(-(y * ln(clipped) + (1 - y) * ln(1 - clipped))) as log_loss,
-      avg((score - y) * (score - y)) as brier_score,
-      count(*) as labeled_count
+      avg((finite_score - y) * (finite_score - y)) as brier_score,
+      count(finite_score) as labeled_count,
+      count(*) as labeled_rows
     from (
-      select {{ g }}, score,
-        case when label_class = '1' then cast(1 as {{ model_monitor.type_double() }}) else cast(0 as {{ model_monitor.type_double() }}) end as y,
-        greatest(cast('2.220446049250313e-16' as {{ double }}), least(cast('0.9999999999999998' as {{ double }}), score)) as clipped
-      from {{ outcomes_cte }}
-      where label_class is not null and {{ model_monitor.is_finite('score') }}
+      select {{ g }}, finite_score,
+        case when label_class = '1' then cast(1 as {{ double }}) else cast(0 as {{ double }}) end as y,
+        -- guarded: PostgreSQL's least() and greatest() skip NULLs
+        case when finite_score is not null then greatest(cast('2.220446049250313e-16' as {{ double }}), least(cast('0.9999999999999998' as {{ double }}), finite_score)) end as clipped
+      from (
+        select {{ g }}, label_class,
+          case when {{ model_monitor.is_finite('score') }} then score end as finite_score
+        from {{ outcomes_cte }}
+        where label_class is not null
+      ) as labeled
     ) as scored
     group by {{ g }}
   ) as m
