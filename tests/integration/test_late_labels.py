@@ -276,8 +276,8 @@ def _stored_latest_labels(tables: Tables) -> tuple[dict[tuple[str, str], tuple[A
 def test_latest_labels_after_each_incremental_run_hold_the_latest_label_per_id(
     story: Story,
 ) -> None:
-    """mm_latest_labels is incremental: each run ranks only ids with new labels, and a later
-    label (a correction, a NULL) replaces the stored one."""
+    """After every run mm_latest_labels holds each id's latest label: a later label (a correction,
+    a NULL) replaces the earlier one."""
     problems = []
     for i, step in enumerate([*story.steps, "full"]):
         scenario = story.data.after(min(i, len(story.data.batches)))

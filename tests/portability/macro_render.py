@@ -22,7 +22,6 @@ from .dialects import dispatch_order
 
 CROSS_DB = Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "cross_db"
 INCREMENTAL_CONFIG = CROSS_DB.parent / "incremental" / "window_incremental_config.sql"
-LATEST_LABELS_CONFIG = CROSS_DB.parent / "labels" / "latest_labels_materialization.sql"
 
 
 class RenderError(RuntimeError):
@@ -119,7 +118,7 @@ def _return(value: Any) -> None:
 
 @cache
 def _sources() -> tuple[tuple[str, str], ...]:
-    files = [*sorted(CROSS_DB.glob("*.sql")), INCREMENTAL_CONFIG, LATEST_LABELS_CONFIG]
+    files = [*sorted(CROSS_DB.glob("*.sql")), INCREMENTAL_CONFIG]
     return tuple((path.name, path.read_text()) for path in files)
 
 

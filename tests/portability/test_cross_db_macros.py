@@ -196,16 +196,3 @@ def test_incremental_strategy_is_one_the_adapter_runs(adapter: str) -> None:
         assert m.incremental_unique_key("window_key") == "window_key"
     if strategy == "insert_overwrite":
         assert m.incremental_partition_by("window_key") == ["window_key"]
-
-
-@pytest.mark.parametrize("adapter", ADAPTERS)
-def test_latest_labels_are_built_the_way_the_adapter_can(adapter: str) -> None:
-    """mm_latest_labels: incremental on (monitor_name, label_id) with a strategy the adapter runs
-    (its pre-hook deletes rows, so not on Spark's plain tables: there a table)."""
-    m = macros(adapter)
-    materialization = m.latest_labels_materialization()
-    if adapter == "spark":
-        assert materialization == "table"
-    else:
-        assert materialization == "incremental"
-        assert m.latest_labels_strategy() in STRATEGIES[adapter]
