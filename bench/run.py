@@ -72,6 +72,12 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         help="DuckDB memory_limit for the dbt builds, e.g. 4GB (default: DuckDB's, 80%% of RAM)",
     )
     parser.add_argument(
+        "--dbt-threads",
+        type=int,
+        default=DBT_THREADS,
+        help=f"models dbt builds at once (default {DBT_THREADS}); 1 lowers peak memory",
+    )
+    parser.add_argument(
         "--baseline", type=Path, help="a results JSON of another size: judge the scaling targets"
     )
     parser.add_argument(
@@ -93,7 +99,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _prepare(workdir: Path, memory_limit: str | None) -> tuple[Path, Path]:
+def _prepare(workdir: Path, memory_limit: str | None, threads: int) -> tuple[Path, Path]:
     """A fresh copy of the bench project, its packages.yml and profile; no old database."""
     project = workdir / "project"
     if project.exists():
@@ -108,7 +114,7 @@ def _prepare(workdir: Path, memory_limit: str | None) -> tuple[Path, Path]:
         stale.unlink(missing_ok=True)
     (workdir / "profiles.yml").write_text(
         f"{PROFILE}:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
-        f'      path: "{database}"\n      threads: {DBT_THREADS}\n'
+        f'      path: "{database}"\n      threads: {threads}\n'
         + (
             f'      settings:\n        memory_limit: "{memory_limit}"\n'
             # DuckDB's advice under a tight limit; the tables' row order carries no meaning
@@ -180,7 +186,7 @@ def run(args: argparse.Namespace, say=print) -> dict:
     """Every step in order; returns the result document."""
     workdir = args.workdir.resolve()
     logs = workdir / "logs"
-    project, database = _prepare(workdir, args.memory_limit)
+    project, database = _prepare(workdir, args.memory_limit, args.dbt_threads)
     env = _env(workdir)
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     say(f"bench: {args.rows:,} predictions in {workdir}; {measure.uptime()}")
@@ -305,7 +311,7 @@ def _document(args, started, gen, steps, detail, database) -> dict:
             "memory_gb": round(int(meminfo[1]) / 1024 / 1024, 1),
             "python": platform.python_version(),
             "duckdb": duckdb.__version__,
-            "dbt_threads": DBT_THREADS,
+            "dbt_threads": args.dbt_threads,
             "duckdb_memory_limit": args.memory_limit or "default (80% of RAM)",
             "database_mb": round(database.stat().st_size / 1024 / 1024, 1),
             "git_commit": _git_commit(),
