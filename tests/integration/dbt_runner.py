@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from .loaders import Warehouse
 
@@ -72,20 +71,6 @@ class DbtResult:
         return "\n".join(self.text.splitlines()[-lines:])
 
 
-@contextmanager
-def _environ(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def invoke(args: list[str], env: dict[str, str] | None = None) -> DbtResult:
     """Run `dbt <args>` in-process, collecting every event's message."""
     from dbt.cli.main import dbtRunner
@@ -101,7 +86,7 @@ def invoke(args: list[str], env: dict[str, str] | None = None) -> DbtResult:
                 errors.append(str(msg))
 
     full_env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
-    with _lock, _environ(full_env):
+    with _lock, patch.dict(os.environ, full_env):
         res = dbtRunner(callbacks=[collect]).invoke(args)
     out = DbtResult(
         args=args,

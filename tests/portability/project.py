@@ -20,11 +20,10 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import yaml
 from integration.data import DOUBLE, TEXT, TIMESTAMP, Table
@@ -246,20 +245,6 @@ def define_placeholders(path: Path) -> None:
 # --- dbt -------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _environ(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _dbt(args: list[str]) -> Any:
     """Run dbt in-process; raise CompileError with dbt's error messages when it fails."""
     from dbt.cli.main import dbtRunner
@@ -270,7 +255,7 @@ def _dbt(args: list[str]) -> Any:
         if getattr(event.info, "level", "") == "error" and getattr(event.info, "msg", ""):
             errors.append(str(event.info.msg))
 
-    with _lock, _environ({"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
+    with _lock, patch.dict(os.environ, {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
         res = dbtRunner(callbacks=[collect]).invoke([*args, "--quiet", "--no-use-colors"])
     if not res.success:
         detail = "\n".join(errors) or repr(res.exception)
