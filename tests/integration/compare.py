@@ -101,6 +101,23 @@ def missing_and_extra(
     )
 
 
+def assert_rows_match(
+    what: str,
+    expected: dict[tuple, dict[str, Any]],
+    rows: list[dict[str, Any]],
+    key: Callable[[dict[str, Any]], tuple],
+    fields: Iterable[str],
+    abs_tol: dict[str, Callable[[dict[str, Any]], float]] | None = None,
+) -> None:
+    """A table's rows have no duplicate key, exactly the expected keys and the expected fields."""
+    got, dupes = index_rows(rows, key)
+    assert not dupes, report(f"{what}: duplicates", dupes)
+    missing, extra = missing_and_extra(expected, got)
+    assert not missing and not extra, report(f"{what}: keys missing or extra", missing + extra)
+    problems = diff_rows(expected, got, fields, abs_tol=abs_tol)
+    assert not problems, report(f"{what}: differs", problems)
+
+
 def report(title: str, items: list[Any]) -> str:
     """A bounded assertion message."""
     shown = "\n  ".join(map(str, items[:MAX_REPORTED]))

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from .compare import diff_rows, index_rows, missing_and_extra, report, ts
+from .compare import assert_rows_match, diff_rows, index_rows, missing_and_extra, report, ts
 from .conftest import bins_key, distribution_key, drift_key, quality_key
 from .data import Scenario, Table, make_churn_only
 from .dbt_runner import DRIFT_MODELS, TABLES, DbtProject
@@ -460,9 +460,5 @@ def test_incremental_tables_equal_the_reference_implementation(story: Story, ste
         ),
     ]
     for table, key, expected, fields in checks:
-        got, dupes = index_rows(tables[table], key)
-        assert not dupes, report(f"{step}: duplicates in {table}", dupes)
-        missing, extra = missing_and_extra(expected, got)
-        assert not missing and not extra, report(f"{step}: {table} keys", missing + extra)
-        problems = diff_rows(expected, got, fields, abs_tol={"js_distance": js_conditioning})
-        assert not problems, report(f"{step}: {table} differs", problems)
+        assert_rows_match(f"{step}: {table}", expected, tables[table], key, fields,
+                          abs_tol={"js_distance": js_conditioning})  # fmt: skip

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .compare import diff_rows, index_rows, missing_and_extra, report, ts
+from .compare import assert_rows_match, diff_rows, index_rows, missing_and_extra, report, ts
 from .conftest import bins_key, distribution_key, drift_key, quality_key
 from .data import ORDER_AMOUNT, LabelsSpec, Scenario, Table, make_churn_only
 from .dbt_runner import TABLES, DbtProject
@@ -438,12 +438,9 @@ def test_incremental_tables_equal_the_reference_implementation(story: Story, ste
     ]
     for table, key, everything, fields in checks:
         expected = {k: v for k, v in everything.items() if LABEL not in k}
-        got, dupes = index_rows(_without_label_rows(tables[table], table), key)
-        assert not dupes, report(f"{step}: duplicates in {table}", dupes)
-        missing, extra = missing_and_extra(expected, got)
-        assert not missing and not extra, report(f"{step}: {table} keys", missing + extra)
-        problems = diff_rows(expected, got, fields, abs_tol={"js_distance": js_conditioning})
-        assert not problems, report(f"{step}: {table} differs", problems)
+        rows = _without_label_rows(tables[table], table)
+        assert_rows_match(f"{step}: {table}", expected, rows, key, fields,
+                          abs_tol={"js_distance": js_conditioning})  # fmt: skip
     performance = expected_outcomes(scenario).performance
     got = index_actual(tables["monitor_performance"], performance_key)
     missing = sorted(performance.keys() - got.keys(), key=repr)
