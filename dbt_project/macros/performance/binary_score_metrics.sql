@@ -48,10 +48,12 @@
         sum(neg) over (partition by {{ g }} order by score rows between unbounded preceding and current row) as negatives_up_to,
         sum(pos) over (partition by {{ g }}) as positives,
         sum(neg) over (partition by {{ g }}) as negatives
+      -- counts as doubles (exact below 2^53): DuckDB sums integers as 128-bit ones, and those
+      -- running sums (and the decimals they turn the products into) cost three times more
       from (
         select {{ g }}, score,
-          sum(case when label_class = '1' then 1 else 0 end) as pos,
-          sum(case when label_class = '0' then 1 else 0 end) as neg
+          cast(sum(case when label_class = '1' then 1 else 0 end) as {{ double }}) as pos,
+          cast(sum(case when label_class = '0' then 1 else 0 end) as {{ double }}) as neg
         from {{ outcomes_cte }}
         where label_class is not null and {{ model_monitor.is_finite('score') }}
         group by {{ g }}, score
