@@ -18,9 +18,7 @@ both builds publish the same rows, drift and outcome tables alike.
 
 edge_hour keeps late labels for 200 windows (label_lookback_windows), since labels arrive up to
 72 hours after their prediction; label_lookback_windows itself is tested in test_late_labels.
-DuckDB and PostgreSQL play every step (ten builds of every model). Spark plays steps 1 to 3 (five
-builds, each a few minutes there); the deletion and the reference change are left to the other
-engines (test_incremental plays a reference change on Spark too).
+Every engine plays every step (nine builds of every model; on Spark, in the full suite only).
 """
 
 from __future__ import annotations
@@ -60,11 +58,8 @@ from .reference_performance import (
 )
 from .test_drift import js_conditioning
 
-# On Spark in the full suite only (MM_SPARK_SUITE=full): its five builds take Spark many minutes.
+# On Spark in the full suite only (MM_SPARK_SUITE=full): its nine builds take Spark many minutes.
 pytestmark = [pytest.mark.engines("duckdb", "postgres", "spark"), pytest.mark.spark_full]
-# Steps 4 and 5 (deleted rows, a new reference): not played on Spark (see the docstring).
-NOT_ON_SPARK = pytest.mark.engines("duckdb", "postgres")
-SPARK_LAST_STEP = "late_day"
 
 PREFIX = "edge"
 FIRST_CUT = dt.datetime(2024, 3, 9, 12, 30)  # the first run sees predictions and labels before it
@@ -114,7 +109,6 @@ DRIFT_TABLES = ("monitor_distributions", "monitor_drift", "monitor_data_quality"
 class Story:
     """Snapshots after each step (incremental `step`, from scratch `step_full`) and the data."""
 
-    engine: str
     snapshots: dict[str, Tables] = field(default_factory=dict)
     data: dict[str, Scenario] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
@@ -125,11 +119,6 @@ class Story:
         if step not in self.snapshots:
             pytest.fail(f"step {step} did not run:\n" + "\n".join(self.failures), pytrace=False)
         return self.snapshots[step]
-
-    @property
-    def last_step(self) -> str:
-        """The story's last step on this engine."""
-        return SPARK_LAST_STEP if self.engine == "spark" else STEPS[-1]
 
 
 def _monitors(scenario: Scenario) -> list[OutcomeMonitor]:
@@ -213,7 +202,7 @@ def story(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Sto
     ids = pred.frame["prediction_id"]
     late_ids = set(ids[on_late_day]) - set(ids[~on_late_day])
     for_late_day = labels.frame["prediction_id"].isin(late_ids)
-    story = Story(wh.engine)
+    story = Story()
     dbt_vars = scenario.dbt_vars(wh.raw_schema)
 
     def build(step: str, *extra: str) -> bool:
@@ -256,7 +245,7 @@ def story(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Sto
     # 3. the whole of 03-05 with its labels, after 03-10 was built
     late_pred = _subset(pred, (predicted_at < SECOND_CUT) | on_late_day)
     late_labels = _subset(labels, (labeled_at < SECOND_CUT) | for_late_day)
-    if not play("late_day", late_pred, late_labels) or story.last_step == "late_day":
+    if not play("late_day", late_pred, late_labels):
         return story
     # 4. five predictions of 03-06 are deleted
     deleted_day = _times(late_pred, "predicted_at").dt.floor("D") == pd.Timestamp(DELETED_DAY)
@@ -288,10 +277,7 @@ def _differences(full: Tables, incremental: Tables, table: str) -> list[str]:
     return problems + [f"{table}: {p}" for p in diff_rows(want, got, columns)]
 
 
-@pytest.mark.parametrize(
-    "step",
-    ["straddle", "late_day", *(pytest.param(s, marks=NOT_ON_SPARK) for s in STEPS[3:])],
-)
+@pytest.mark.parametrize("step", STEPS[1:])
 def test_an_incremental_run_equals_a_full_build(story: Story, step: str) -> None:
     """Every published table, every window (drift and outcome tables, reference rows included):
     nothing lost, nothing duplicated, nothing stale."""
@@ -363,7 +349,6 @@ def test_a_late_day_beyond_the_lookback_is_taken_in(story: Story, grain: str) ->
     assert with_labels == labeled & set(late), "03-05's labels were not counted"
 
 
-@NOT_ON_SPARK
 def test_deleted_rows_are_taken_out(story: Story) -> None:
     monitor = f"{PREFIX}_day"
     before = _prediction_counts(story.snap("late_day"), monitor)
@@ -381,7 +366,6 @@ def _edges(tables: Tables, column: str) -> dict[str, list[Any]]:
     return edges
 
 
-@NOT_ON_SPARK
 def test_a_new_reference_moves_the_bin_edges_and_rebins_every_window(story: Story) -> None:
     before, after = story.snap("deleted"), story.snap("reference")
     for column in (ORDER_AMOUNT, "score"):
@@ -415,9 +399,7 @@ def test_a_new_reference_moves_the_bin_edges_and_rebins_every_window(story: Stor
         assert len(versions) == 1 and not versions & old_versions, monitor.name
 
 
-@pytest.mark.parametrize(
-    "step", ["straddle", "late_day", pytest.param("reference", marks=NOT_ON_SPARK)]
-)
+@pytest.mark.parametrize("step", ["straddle", "late_day", "reference"])
 def test_incremental_tables_equal_the_reference_implementation(story: Story, step: str) -> None:
     """Drift tables against numpy/scipy, performance against sklearn, after incremental runs."""
     tables, scenario = story.snap(step), story.data[step]
@@ -451,5 +433,5 @@ def test_incremental_tables_equal_the_reference_implementation(story: Story, ste
 
 
 def test_the_package_data_tests_pass_in_every_step(story: Story) -> None:
-    story.snap(f"{story.last_step}_full")
+    story.snap(f"{STEPS[-1]}_full")
     assert not story.failed_tests, story.failed_tests
