@@ -4,7 +4,8 @@
   model_version,
   v_<i> (monitored column i: double or string), s_<j> (slice column j as string).
   Also observed_at (the prediction timestamp) and label_arrived_at (the counted label's timestamp).
-  Labels come from mm_latest_labels (one per prediction id, ranked once per run).
+  Labels come from mm_latest_labels (one per prediction id, ranked once per run), joined only when
+  the monitor's columns include its label (see monitor_with_columns).
   `cutoff` (a 'YYYY-MM-DD HH:MM:SS' window start, or none) limits current rows to recent windows;
   `extra_windows` (window starts) adds older windows to them.
 -#}
@@ -13,6 +14,7 @@
   {%- set lit = model_monitor.string_literal -%}
   {%- set ts = 'p.' ~ q(monitor.timestamp_column) -%}
   {%- set from_relation = side == 'current' or monitor.reference.relation is none -%}
+  {%- set joins_labels = from_relation and monitor.labels is not none and monitor.columns | selectattr('role', 'equalto', 'label') | list -%}
   select
     {{ lit(monitor.name) }} as monitor_name,
   {%- if from_relation %}
@@ -60,7 +62,7 @@
   {%- else %}
     cast(null as {{ dbt.type_timestamp() }}) as observed_at,
   {%- endif %}
-  {%- if from_relation and monitor.labels is not none and monitor.labels.timestamp_column is not none %}
+  {%- if joins_labels and monitor.labels.timestamp_column is not none %}
     labels.label_arrived_at,
   {%- else %}
     cast(null as {{ dbt.type_timestamp() }}) as label_arrived_at,
@@ -68,7 +70,7 @@
     1 as row_weight
   {%- if from_relation %}
   from {{ monitor.predictions }} as p
-    {%- if monitor.labels is not none %}
+    {%- if joins_labels %}
   left join (
     select label_id, label_text, label_number, label_arrived_at
     from {{ ref('mm_latest_labels') }}
@@ -89,4 +91,15 @@
   {%- else %}
   from {{ monitor.reference.relation }} as p
   {%- endif %}
+{% endmacro %}
+
+{#-
+  The monitor with only the columns of one kind ('numerical' or 'categorical'), indexes kept:
+  models that read one kind select (and join) nothing else from the raw rows.
+-#}
+{% macro monitor_with_columns(monitor, kind) %}
+  {%- set narrowed = {} -%}
+  {%- do narrowed.update(monitor) -%}
+  {%- do narrowed.update({'columns': monitor.columns | selectattr('kind', 'equalto', kind) | list}) -%}
+  {{ return(narrowed) }}
 {% endmacro %}
