@@ -20,13 +20,13 @@
 with
 {% for monitor in built %}
 reference_rows_{{ loop.index }} as (
-  {{ model_monitor.monitor_rows(monitor, 'reference') }}
+  {{ model_monitor.monitor_rows(model_monitor.monitor_with_columns(monitor, 'numerical'), 'reference') }}
 ),
 reference_values_{{ loop.index }} as (
   select monitor_name, slice_index, slice_key, slice_value,
     {{ model_monitor.slice_id('slice_key', 'slice_value') }} as slice_id,
     column_name, num_value as value
-  from ({{ model_monitor.monitor_values(monitor, 'reference_rows_' ~ loop.index) }}) as v
+  from ({{ model_monitor.monitor_values(model_monitor.monitor_with_columns(monitor, 'numerical'), 'reference_rows_' ~ loop.index) }}) as v
   where column_kind = 'numerical' and {{ model_monitor.is_finite('num_value') }}
 ),
 {%- endfor %}

@@ -9,6 +9,8 @@
   integer series_id, names joined back only at the end), one running sum per window for the
   current CDF, each point located among the stored reference points (locate_in_reference), and
   the quantile integrals as equi-joins on reference ranks (see macros/stats/wasserstein.sql).
+  The points carry one bigint group_id (series, window and model version) instead of the three
+  keys: the running sums and the location materialize every point, and narrower rows spill less.
   The reference is never copied per window nor re-ranked here.
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
@@ -26,14 +28,20 @@
 {%- else %}
 {%- set reference = ref('mm_reference_numeric') %}
 {%- set rank_key_base = 4294967296 %}
-{%- set current_columns = [('series_id', bigint), ('window_start', dbt.type_timestamp()), ('model_version', text),
+{%- set group_key_base = 1048576 %}
+{%- set current_columns = [('series_id', bigint), ('group_id', bigint),
                            ('x', double), ('x_count', bigint), ('cur_le', double), ('cur_n', double)] %}
 with
 {% for monitor in numeric_monitors %}
 {%- set i = loop.index %}
 {%- set name = model_monitor.string_literal(monitor.name) %}
 rows_{{ i }} as (
-  {{ model_monitor.monitor_rows(monitor, 'current', cutoffs.get(monitor.name)) }}
+  {{ model_monitor.monitor_rows(model_monitor.monitor_with_columns(monitor, 'numerical'), 'current', cutoffs.get(monitor.name)) }}
+),
+windows_{{ i }} as (
+  -- window groups stay below 2^20 per series (group_id = series_id * 2^20 + window_group)
+  select window_start, model_version, row_number() over (order by window_start, model_version) as window_group
+  from (select distinct window_start, model_version from rows_{{ i }}) as w
 ),
 series_{{ i }} as (
   select series_id, slice_index, slice_value, slice_id, column_name,
@@ -57,24 +65,25 @@ reference_points_{{ i }} as (
 current_points_{{ i }} as (
   -- distinct finite current values with their multiplicity, in series the reference has
   -- (grouped on integer indexes: narrower hash keys than the names)
-  select s.series_id, p.window_start, p.model_version, p.x, p.x_count
+  select s.series_id, s.series_id * {{ group_key_base }} + w.window_group as group_id, p.x, p.x_count
   from (
     select window_start, model_version, slice_index, slice_value, column_index, num_value as x, count(*) as x_count
-    from ({{ model_monitor.monitor_values(monitor, 'rows_' ~ i) }}) as v
+    from ({{ model_monitor.monitor_values(model_monitor.monitor_with_columns(monitor, 'numerical'), 'rows_' ~ i) }}) as v
     where column_kind = 'numerical' and {{ model_monitor.is_finite('num_value') }}
     group by window_start, model_version, slice_index, slice_value, column_index, num_value
   ) as p
   inner join series_{{ i }} as s
     on s.column_index = p.column_index and s.slice_index = p.slice_index
     and {{ model_monitor.same_value('s.slice_value', 'p.slice_value') }}
+  inner join windows_{{ i }} as w
+    on w.window_start = p.window_start and {{ model_monitor.same_value('w.model_version', 'p.model_version') }}
 ),
 current_cdf_{{ i }} as (
   -- summed as doubles (exact for counts below 2^53): a bigint sum is a 128-bit or decimal one on
   -- DuckDB and PostgreSQL, twice as slow in this window
   select *,
-    sum(cast(x_count as {{ double }})) over (partition by series_id, window_start, model_version
-                                          order by x rows between unbounded preceding and current row) as cur_le,
-    sum(cast(x_count as {{ double }})) over (partition by series_id, window_start, model_version) as cur_n
+    sum(cast(x_count as {{ double }})) over (partition by group_id order by x rows between unbounded preceding and current row) as cur_le,
+    sum(cast(x_count as {{ double }})) over (partition by group_id) as cur_n
   from current_points_{{ i }}
 ),
 located_points_{{ i }} as (
@@ -104,21 +113,22 @@ quantile_integrals_{{ i }} as (
 ),
 series_statistics_{{ i }} as (
   select
-    series_id, window_start, model_version,
+    series_id, group_id,
     max({{ model_monitor.ks_candidate('ref_le_at', 'ref_lt_at', 'ref_n', 'cur_le', 'cur_le - x_count', 'cur_n') }}) as ks_statistic,
     sum({{ model_monitor.wasserstein_term('(x - ref_mean)', 'lo_pos', 'mid_pos', 'hi_pos', 'rr_lo',
           'case when ref_le_at <= lo_pos then rr_lo when ref_le_at >= hi_pos then rr_hi else rr_at_le end', 'rr_hi') }}) / max(ref_n) as wasserstein
   from quantile_integrals_{{ i }}
-  group by series_id, window_start, model_version
+  group by series_id, group_id
 ),
 {%- endfor %}
 value_statistics as (
   {%- for monitor in numeric_monitors %}
   {% if not loop.first %}union all {% endif %}select
-    {{ model_monitor.string_literal(monitor.name) }} as monitor_name, v.window_start, v.model_version,
+    {{ model_monitor.string_literal(monitor.name) }} as monitor_name, w.window_start, w.model_version,
     s.slice_id, s.column_name, v.ks_statistic, v.wasserstein, s.ref_stddev
   from series_statistics_{{ loop.index }} as v
   inner join series_{{ loop.index }} as s on v.series_id = s.series_id
+  inner join windows_{{ loop.index }} as w on v.group_id = s.series_id * {{ group_key_base }} + w.window_group
   {%- endfor %}
 )
 select
