@@ -22,7 +22,7 @@
     ('window_start', dbt.type_timestamp()), ('window_end', dbt.type_timestamp()), ('model_version', text),
     ('slice_key', text), ('slice_value', text), ('bin_index', dbt.type_int()), ('lower_bound', double),
     ('upper_bound', double), ('prediction_count', dbt.type_bigint()), ('mean_prediction', double),
-    ('observed_rate', double), ('labels_as_of', dbt.type_timestamp()), ('reference_version', text)]) }}
+    ('observed_rate', double), ('labels_as_of', dbt.type_timestamp()), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 with
 labeled_scores as (
@@ -58,6 +58,6 @@ select
   cast(mean_prediction as {{ double }}) as mean_prediction,
   cast(observed_rate as {{ double }}) as observed_rate,
   {{ model_monitor.labels_as_of_expr(scored, plans) }} as labels_as_of,
-  {{ model_monitor.reference_version_expr(scored, versions) }} as reference_version
+  {{ model_monitor.reference_version_expr(scored, versions) }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('monitor_name', 'window_kind', 'window_start'), 'window_key') }}
 from cells
 {%- endif %}

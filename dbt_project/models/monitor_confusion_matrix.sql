@@ -19,7 +19,7 @@
 {{ model_monitor.empty_relation([('window_key', text), ('monitor_name', text), ('window_kind', text),
     ('window_start', dbt.type_timestamp()), ('window_end', dbt.type_timestamp()), ('model_version', text),
     ('slice_key', text), ('slice_value', text), ('actual_class', text), ('predicted_class', text),
-    ('row_count', dbt.type_bigint()), ('labels_as_of', dbt.type_timestamp()), ('reference_version', text)]) }}
+    ('row_count', dbt.type_bigint()), ('labels_as_of', dbt.type_timestamp()), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 with
 labeled_predictions as (
@@ -43,7 +43,7 @@ select
   predicted_class,
   cast(count(*) as {{ dbt.type_bigint() }}) as row_count,
   {{ model_monitor.labels_as_of_expr(classifiers, plans) }} as labels_as_of,
-  {{ model_monitor.reference_version_expr(classifiers, versions) }} as reference_version
+  {{ model_monitor.reference_version_expr(classifiers, versions) }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('monitor_name', 'window_kind', 'window_start'), 'window_key') }}
 from labeled_predictions
 group by {{ g }}, label_class, predicted_class
 {%- endif %}

@@ -135,5 +135,5 @@ select
   cast(q.unseen_category_count as {{ dbt.type_bigint() }}) as unseen_category_count,
   cast(q.prediction_count as {{ dbt.type_bigint() }}) as prediction_count,
   cast(q.duplicate_id_count as {{ dbt.type_bigint() }}) as duplicate_id_count,
-  {{ model_monitor.reference_version_expr(monitors, versions, 'q.monitor_name') }} as reference_version
+  {{ model_monitor.reference_version_expr(monitors, versions, 'q.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('q.monitor_name', "'current'", 'q.window_start'), 'window_key') }}
 from quality as q

@@ -68,7 +68,7 @@ select
   coalesce(c.bin_count, 0) as bin_count,
   {{ model_monitor.divide('coalesce(c.bin_count, 0)', 'w.window_row_count') }} as bin_share,
   case when b.bin_index = 0 then null else {{ model_monitor.divide('coalesce(c.bin_count, 0)', 'w.window_value_count') }} end as value_share,
-  b.reference_version
+  b.reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('w.monitor_name', 'w.window_kind', 'w.window_start'), 'window_key') }}
 from window_columns as w
 inner join bins as b
   on w.monitor_name = b.monitor_name and w.column_name = b.column_name

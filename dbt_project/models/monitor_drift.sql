@@ -108,7 +108,7 @@ select
   v.ks_statistic,
   v.wasserstein,
   v.wasserstein_normed,
-  {{ model_monitor.reference_version_expr(monitors, versions, 'b.monitor_name') }} as reference_version
+  {{ model_monitor.reference_version_expr(monitors, versions, 'b.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('b.monitor_name', "'current'", 'b.window_start'), 'window_key') }}
 from bin_statistics as b
 left join value_statistics as v
   on b.monitor_name = v.monitor_name

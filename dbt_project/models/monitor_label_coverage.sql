@@ -21,7 +21,7 @@
     ('window_end', timestamp), ('model_version', text), ('slice_key', text), ('slice_value', text),
     ('prediction_count', bigint), ('labeled_count', bigint), ('label_coverage', double),
     ('label_delay_median_hours', double), ('label_delay_max_hours', double),
-    ('duplicate_label_count', bigint), ('labels_as_of', timestamp), ('reference_version', text)]) }}
+    ('duplicate_label_count', bigint), ('labels_as_of', timestamp), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 with
 {% for monitor in monitors %}
@@ -83,6 +83,6 @@ select
   cast(c.label_delay_max_hours as {{ double }}) as label_delay_max_hours,
   cast(c.duplicate_label_count as {{ bigint }}) as duplicate_label_count,
   cast(c.labels_as_of as {{ timestamp }}) as labels_as_of,
-  {{ model_monitor.reference_version_expr(monitors, versions, 'c.monitor_name') }} as reference_version
+  {{ model_monitor.reference_version_expr(monitors, versions, 'c.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('c.monitor_name', "'current'", 'c.window_start'), 'window_key') }}
 from coverage as c
 {%- endif %}

@@ -106,5 +106,5 @@ select
   cast(o.error_count as {{ bigint }}) as error_count,
   -- error_rate = error_count / prediction_count
   {{ model_monitor.divide('o.error_count', 'o.prediction_count') }} as error_rate,
-  {{ model_monitor.reference_version_expr(monitors, versions, 'o.monitor_name') }} as reference_version
+  {{ model_monitor.reference_version_expr(monitors, versions, 'o.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('o.monitor_name', "'current'", 'o.window_start'), 'window_key') }}
 from window_operations as o

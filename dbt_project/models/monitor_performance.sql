@@ -95,5 +95,5 @@ select
   m.labeled_count,
   case when m.metric_value is null then m.undefined_reason end as undefined_reason,
   {{ model_monitor.labels_as_of_expr(monitors, plans, 'm.monitor_name') }} as labels_as_of,
-  {{ model_monitor.reference_version_expr(monitors, versions, 'm.monitor_name') }} as reference_version
+  {{ model_monitor.reference_version_expr(monitors, versions, 'm.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('m.monitor_name', 'm.window_kind', 'm.window_start'), 'window_key') }}
 from metrics as m

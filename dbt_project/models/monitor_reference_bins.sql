@@ -19,7 +19,7 @@
 {{ model_monitor.empty_relation([('monitor_name', text), ('reference_version', text), ('column_name', text),
     ('column_role', text), ('column_kind', text), ('bin_index', dbt.type_int()), ('bin_type', text),
     ('lower_bound', double), ('upper_bound', double), ('category', text), ('bin_label', text),
-    ('reference_count', dbt.type_bigint()), ('reference_share', double)]) }}
+    ('reference_count', dbt.type_bigint()), ('reference_share', double)] + model_monitor.key_fingerprint_columns('monitor_name')) }}
 {%- else %}
 with 
 monitored_columns as (
@@ -160,7 +160,7 @@ select
                         "case when b.upper_bound is null then ')' else ']' end"]) }}
   end as bin_label,
   cast(b.reference_count as {{ dbt.type_bigint() }}) as reference_count,
-  case when b.bin_type = 'null' then null else {{ model_monitor.divide('b.reference_count', 'b.value_total') }} end as reference_share
+  case when b.bin_type = 'null' then null else {{ model_monitor.divide('b.reference_count', 'b.value_total') }} end as reference_share{{ model_monitor.key_fingerprint_column('b.monitor_name', 'monitor_name') }}
 from all_bins as b
 inner join monitored_columns as c on b.monitor_name = c.monitor_name and b.column_name = c.column_name
 {%- endif %}

@@ -23,7 +23,7 @@
     ('window_start', dbt.type_timestamp()), ('window_end', dbt.type_timestamp()), ('model_version', text),
     ('slice_key', text), ('slice_value', text), ('bin_index', dbt.type_int()), ('lower_bound', double),
     ('upper_bound', double), ('bin_count', dbt.type_bigint()), ('bin_share', double),
-    ('labels_as_of', dbt.type_timestamp()), ('reference_version', text)]) }}
+    ('labels_as_of', dbt.type_timestamp()), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 with
 current_residuals as (
@@ -102,7 +102,7 @@ select
   cast(coalesce(c.bin_count, 0) as {{ dbt.type_bigint() }}) as bin_count,
   {{ model_monitor.divide('coalesce(c.bin_count, 0)', 't.window_count') }} as bin_share,
   {{ model_monitor.labels_as_of_expr(regressors, plans, 'w.monitor_name') }} as labels_as_of,
-  {{ model_monitor.reference_version_expr(regressors, versions, 'w.monitor_name') }} as reference_version
+  {{ model_monitor.reference_version_expr(regressors, versions, 'w.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('w.monitor_name', 'w.window_kind', 'w.window_start'), 'window_key') }}
 from windows as w
 inner join residual_bins as b on w.monitor_name = b.monitor_name
 left join totals as t on {{ model_monitor.same_metric_group('w', 't') }}

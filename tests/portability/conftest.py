@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,17 @@ FIXTURE_MODEL = "portability_fixture_non_portable"
 def package_models() -> set[str]:
     """The names of the package's models (one .sql file each)."""
     return {path.stem for path in MODELS_DIR.rglob("*.sql")}
+
+
+def incremental_keys() -> dict[str, str]:
+    """The package's incremental models and the key each replaces rows by
+    (`incremental_unique_key('<key>')` in its config)."""
+    keys = {}
+    for path in MODELS_DIR.rglob("*.sql"):
+        found = re.search(r"incremental_unique_key\('(\w+)'\)", path.read_text())
+        if found:
+            keys[path.stem] = found.group(1)
+    return keys
 
 
 @cache

@@ -91,6 +91,7 @@ PLACEHOLDERS: dict[Construct, str] = {
             "number_text",
             "numbers",
             "window_start",
+            "key_fingerprint",
         )
     },
     Construct(TYPE, "mm_double"): "model_monitor.type_double",
@@ -167,7 +168,14 @@ NATIVE: dict[str, frozenset[Construct]] = {
         | _t("double", "varchar", "timestampntz", "timestamp")
     ),
     "bigquery": frozenset(
-        _f("array_agg", "safe_offset", "datetime_diff", "timestamp_trunc", "date_trunc")
+        _f(
+            "array_agg",
+            "safe_offset",
+            "datetime_diff",
+            "timestamp_trunc",
+            "date_trunc",
+            "farm_fingerprint",
+        )
         | _s("ignorenulls", "bracket", "backslash in string literal")
         | _t("double", "text", "timestamptz", "timestamp")
     ),

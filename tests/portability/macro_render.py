@@ -4,7 +4,8 @@ dbt needs a connection (and the adapter installed) to compile a project, so Snow
 Databricks and Trino are rendered here instead: the macro files are parsed with dbt's own Jinja
 environment (same parser, filters and `return()` semantics as dbt), `adapter.dispatch` searches
 `<adapter>__`, the adapters it inherits from, then `default__`, as dbt does, and the few dbt
-cross-database macros the shims call (`dbt.type_string`, `dbt.type_timestamp`, `dbt.datediff`)
+cross-database macros the shims call (`dbt.type_string`, `dbt.type_timestamp`, `dbt.type_bigint`,
+`dbt.datediff`)
 render what each adapter's own implementation renders (DBT_MACROS, from the adapters' sources).
 """
 
@@ -47,15 +48,16 @@ def _datediff(adapter_type: str) -> Callable[[str, str, str], str]:
     return render
 
 
-# dbt.type_string() and dbt.type_timestamp() per adapter (api.Column.translate_type in each).
+# dbt.type_string(), dbt.type_timestamp() and dbt.type_bigint() per adapter
+# (api.Column.translate_type in each).
 DBT_TYPES: dict[str, dict[str, str]] = {
-    "snowflake": {"string": "varchar", "timestamp": "timestamp_ntz"},
-    "bigquery": {"string": "string", "timestamp": "timestamp"},
-    "databricks": {"string": "string", "timestamp": "timestamp"},
-    "spark": {"string": "string", "timestamp": "timestamp"},
-    "trino": {"string": "varchar", "timestamp": "timestamp"},
-    "duckdb": {"string": "varchar", "timestamp": "timestamp"},
-    "postgres": {"string": "text", "timestamp": "timestamp"},
+    "snowflake": {"string": "varchar", "timestamp": "timestamp_ntz", "bigint": "bigint"},
+    "bigquery": {"string": "string", "timestamp": "timestamp", "bigint": "int64"},
+    "databricks": {"string": "string", "timestamp": "timestamp", "bigint": "bigint"},
+    "spark": {"string": "string", "timestamp": "timestamp", "bigint": "bigint"},
+    "trino": {"string": "varchar", "timestamp": "timestamp", "bigint": "bigint"},
+    "duckdb": {"string": "varchar", "timestamp": "timestamp", "bigint": "bigint"},
+    "postgres": {"string": "text", "timestamp": "timestamp", "bigint": "bigint"},
 }
 
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`"}
@@ -68,6 +70,7 @@ class _DbtMacros:
         types = DBT_TYPES[adapter_type]
         self.type_string = lambda: types["string"]
         self.type_timestamp = lambda: types["timestamp"]
+        self.type_bigint = lambda: types["bigint"]
         self.datediff = _datediff(adapter_type)
         self.date_trunc = _date_trunc(adapter_type)
 

@@ -68,6 +68,7 @@ SHIMLESS_DUCKDB = [
     "create or replace macro mm_window_start(part, x) as date_trunc(part, x)",
     "create or replace macro mm_numbers(d) as table "
     "select range as n from range(cast(pow(10, d) as bigint))",
+    "create or replace macro mm_key_fingerprint(x) as cast(hash(x) >> 1 as bigint)",
     "create or replace macro mm_date_trunc(part, x) as date_trunc(part, x)",
     "create or replace macro mm_dateadd(part, n, x) as x + n * cast('1 ' || part as interval)",
     "create or replace macro mm_datediff(a, b, part) as date_diff(part, a, b)",
@@ -263,7 +264,9 @@ def _dbt(args: list[str]) -> Any:
     return res.result
 
 
-def _write_project(root: Path, name: str, warehouse: Warehouse, shimless: bool) -> Path:
+def _write_project(
+    root: Path, name: str, warehouse: Warehouse, shimless: bool, macros: Path | None = None
+) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     config: dict[str, Any] = {
         "name": name,
@@ -281,6 +284,8 @@ def _write_project(root: Path, name: str, warehouse: Warehouse, shimless: bool) 
         config["dispatch"] = [{"macro_namespace": "dbt", "search_order": [name, "dbt"]}]
         shutil.copytree(SHIMLESS_MACROS, root / "macros", dirs_exist_ok=True)
         shutil.copytree(FIXTURE_MODELS, root / "models", dirs_exist_ok=True)
+    if macros is not None:
+        shutil.copytree(macros, root / "macros", dirs_exist_ok=True)
     (root / "dbt_project.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     (root / "packages.yml").write_text(yaml.safe_dump({"packages": [{"local": str(PACKAGE_DIR)}]}))
     outputs = {warehouse.engine: profile_output(warehouse)}
@@ -312,6 +317,20 @@ def _collect(result: Any, engine: str, project: str, mode: str) -> list[Compiled
             )
         )
     return sorted(out, key=lambda m: m.model)
+
+
+def run_models(warehouse: Warehouse, work_dir: Path, macros: Path | None = None) -> Path:
+    """Install the package (with the root project's `macros`, found first by dispatch) and
+    build every model from scratch on the warehouse's loaded tables; returns the project, for
+    `run_incremental`."""
+    project = _write_project(work_dir, "mm_portability", warehouse, shimless=False, macros=macros)
+    _dbt(["run", *_dirs(project), "--full-refresh"])
+    return project
+
+
+def run_incremental(project: Path) -> None:
+    """An incremental run of every model of a project made by `run_models`."""
+    _dbt(["run", *_dirs(project)])
 
 
 def compile_models(warehouse: Warehouse, work_dir: Path, shimless: bool) -> list[CompiledModel]:

@@ -59,6 +59,8 @@ CASES = (
         lambda m: m.materialized_cte(),
     ),
     Case("type_double", "select cast(t.x as {}) as d from t", lambda m: m.type_double()),
+    # none where the key itself is the replacement key
+    Case("key_fingerprint", "select {} as f from t", lambda m: m.key_fingerprint("t.k") or "t.k"),
 )
 
 
@@ -172,22 +174,7 @@ STRATEGIES = {
 }
 
 
-@pytest.mark.parametrize(
-    "adapter",
-    [
-        pytest.param(
-            a,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BigQuery has no delete+insert, and merge needs a row-unique key: the "
-                "incremental models replace whole windows by window_key (docs/portability.md)",
-            ),
-        )
-        if a == "bigquery"
-        else a
-        for a in ADAPTERS
-    ],
-)
+@pytest.mark.parametrize("adapter", ADAPTERS)
 def test_incremental_strategy_is_one_the_adapter_runs(adapter: str) -> None:
     m = macros(adapter)
     strategy = m.window_incremental_strategy()
@@ -195,4 +182,104 @@ def test_incremental_strategy_is_one_the_adapter_runs(adapter: str) -> None:
     if strategy == "delete+insert":
         assert m.incremental_unique_key("window_key") == "window_key"
     if strategy == "insert_overwrite":
-        assert m.incremental_partition_by("window_key") == ["window_key"]
+        # the table's replacement column: the key itself, or its fingerprint where the engine
+        # partitions on integers and dates only (BigQuery)
+        field = m.incremental_partition_by("window_key")
+        field = field["field"] if isinstance(field, dict) else field
+        expected = "window_key_fingerprint" if m.key_fingerprint("k") else "window_key"
+        assert field in (expected, [expected])
+
+
+# --- BigQuery: insert_overwrite on the key's fingerprint --------------------------------------
+# dbt-bigquery's insert_overwrite, as it renders for the package's partition config, from
+# dbt-labs/dbt-adapters: dbt-bigquery/src/dbt/include/bigquery/macros/materializations/
+# incremental_strategy/insert_overwrite.sql (bq_dynamic_insert_overwrite_sql), the merge of
+# dbt-adapters/src/dbt/include/global_project/macros/materializations/models/incremental/
+# merge.sql (default__get_insert_overwrite_merge_sql), and the replacement value of an int64
+# range partition, dbt-bigquery/src/dbt/adapters/bigquery/relation_configs/_partition.py
+# (PartitionConfig.render_wrapped: `v - MOD(v - start, interval)`).
+
+# BigQuery's most range partitions per table (cloud.google.com/bigquery/quotas, partitioned tables)
+MAX_RANGE_PARTITIONS = 10_000
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def bq_replacement_value(partition_by: dict, alias: str | None = None) -> str:
+    """PartitionConfig.render_wrapped() for an int64 range partition."""
+    assert partition_by["data_type"] == "int64" and partition_by.get("range")
+    column = f"{alias}.{partition_by['field']}" if alias else partition_by["field"]
+    start, interval = partition_by["range"]["start"], partition_by["range"]["interval"]
+    return f"({column} - MOD({column} - {start}, {interval}))"
+
+
+def bq_partitions_for_replacement(partition_by: dict) -> str:
+    """Step 2 of bq_dynamic_insert_overwrite_sql: the partition values of the new rows."""
+    value = bq_replacement_value(partition_by)
+    return f"select array_agg(distinct {value} IGNORE NULLS) from tmp"
+
+
+def bq_insert_overwrite_merge(partition_by: dict, columns: list[str], replaced: list[int]) -> str:
+    """Step 3: default__get_insert_overwrite_merge_sql with dbt-bigquery's predicate (the
+    script's array variable written out as the literal array step 2 returned)."""
+    predicate = f"{bq_replacement_value(partition_by, 'DBT_INTERNAL_DEST')} in unnest({replaced})"
+    quoted = ", ".join(f"`{c}`" for c in columns)
+    return f"""merge into target as DBT_INTERNAL_DEST
+        using (select * from tmp) as DBT_INTERNAL_SOURCE
+        on FALSE
+    when not matched by source and {predicate} then delete
+    when not matched then insert ({quoted}) values ({quoted})"""
+
+
+def test_bigquery_partitions_on_the_key_fingerprint_column_the_models_write() -> None:
+    m = macros("bigquery")
+    partition_by = m.incremental_partition_by("window_key")
+    column = m.key_fingerprint_column("t.window_key", "window_key")
+    assert m.incremental_unique_key("window_key") is None  # insert_overwrite takes none
+    statement = f"select t.window_key{column} from t"
+    tree = parse(statement, "bigquery")
+    assert tree.named_selects == ["window_key", partition_by["field"]]
+    (fingerprint,) = tree.find_all(exp.FarmFingerprint)  # BigQuery's INT64 FarmHash of the key
+    assert fingerprint.expressions == [exp.column("window_key", table="t")]
+    found = uses(statement, "bigquery", tree)
+    assert {u.construct for u in found} <= PORTABLE | NATIVE["bigquery"]
+    # a range BigQuery accepts: generate_array(start, end, interval) within the partition limit
+    bounds = partition_by["range"]
+    assert 0 < (bounds["end"] - bounds["start"]) // bounds["interval"] <= MAX_RANGE_PARTITIONS
+    # the empty relations of models without rows list the same column, as INT64
+    assert m.key_fingerprint_columns("window_key") == [(partition_by["field"], "int64")]
+
+
+def test_other_adapters_write_no_fingerprint_column() -> None:
+    for adapter in (a for a in ADAPTERS if a != "bigquery"):
+        assert macros(adapter).key_fingerprint_column("t.window_key", "window_key") == ""
+        assert macros(adapter).key_fingerprint_columns("window_key") == []
+
+
+@pytest.mark.parametrize("fingerprints", ["small", "extreme"])
+def test_bigquery_insert_overwrite_replaces_exactly_the_recomputed_windows(
+    fingerprints: str,
+) -> None:
+    # Stored: windows a (3 rows) and b (2 rows). Recomputed: a (2 rows, one of them new, two old
+    # ones gone) and c (new). Expected: a's 2 new rows, b untouched, c; nothing twice. The
+    # extreme fingerprints check that `v - MOD(v - start, interval)` neither overflows nor
+    # merges neighbouring values at the ends of int64.
+    ids = {"small": {"a": 7, "b": 8, "c": -7}, "extreme": {"a": INT64_MIN, "b": INT64_MAX, "c": 0}}
+    fp = ids[fingerprints]
+    partition_by = macros("bigquery").incremental_partition_by("window_key")
+    field = partition_by["field"]
+    columns = ["window_key", "bin", "value", field]
+    stored = [("a", 1, 1.0), ("a", 2, 2.0), ("a", 3, 3.0), ("b", 1, 4.0), ("b", 2, 5.0)]
+    recomputed = [("a", 1, 10.0), ("a", 4, 40.0), ("c", 1, 9.0)]
+    con = duckdb.connect()
+    for name, rows in (("target", stored), ("tmp", recomputed)):
+        con.execute(f"create table {name} (window_key text, bin int, value double, {field} bigint)")
+        con.executemany(f"insert into {name} values (?, ?, ?, ?)", [(*r, fp[r[0]]) for r in rows])
+
+    def run(sql: str) -> list[tuple]:
+        return con.execute(sqlglot.transpile(sql, read="bigquery", write="duckdb")[0]).fetchall()
+
+    ((replaced,),) = run(bq_partitions_for_replacement(partition_by))
+    assert sorted(replaced) == sorted({fp["a"], fp["c"]})
+    run(bq_insert_overwrite_merge(partition_by, columns, sorted(replaced)))
+    got = con.execute("select window_key, bin, value from target order by all").fetchall()
+    assert got == [("a", 1, 10.0), ("a", 4, 40.0), ("b", 1, 4.0), ("b", 2, 5.0), ("c", 1, 9.0)]

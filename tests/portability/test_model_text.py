@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlglot import exp
 
-from .conftest import FIXTURE_MODEL, package_models, transpile_tree, tree
+from .conftest import FIXTURE_MODEL, incremental_keys, package_models, transpile_tree, tree
 from .constructs import Construct, transpile, uses
 from .dialects import NOT_IN_MODELS, PLACEHOLDERS, PORTABLE, SHIM_OUTPUTS, WAREHOUSES
 from .macro_render import CROSS_DB
@@ -99,3 +100,26 @@ def test_the_non_portable_fixture_model_is_flagged(fixture_model: CompiledModel)
         "syntax ilike",
         "function current_timestamp",
     }
+
+
+def test_incremental_models_end_with_the_fingerprint_of_their_key(
+    shimless: list[CompiledModel],
+) -> None:
+    # Where an engine replaces rows by an integer column (BigQuery), every incremental model
+    # writes its key's fingerprint (key_fingerprint) last, as <key>_fingerprint: the placeholder
+    # shows it here, with the key's own expression as its argument (an empty relation lists it
+    # as a typed NULL).
+    keys = incremental_keys()
+    keyed = [(m, keys[m.model]) for m in shimless if m.model in keys]
+    assert {m.model for m, _ in keyed} == set(keys) and len(keys) == 14
+    for model, key in keyed:
+        select = tree(model.sql, "duckdb")
+        assert isinstance(select, exp.Select), model.label
+        named = select.named_selects
+        assert named.count(key) == 1 and named[-1] == f"{key}_fingerprint", model.label
+        projections = {p.alias_or_name: p.unalias() for p in select.selects}
+        fingerprint = projections[f"{key}_fingerprint"]
+        if isinstance(fingerprint, exp.Cast):  # the empty relation: cast(null as mm_bigint)
+            continue
+        assert fingerprint.name.lower() == "mm_key_fingerprint", model.label
+        assert [a.sql() for a in fingerprint.expressions] == [projections[key].sql()], model.label

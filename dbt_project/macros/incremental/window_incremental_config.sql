@@ -1,8 +1,9 @@
 {#-
-  How incremental tables replace what a run recomputes, per engine. Everywhere but Spark:
-  delete+insert on the table's key (every row of a window, or of a monitor's reference, is
-  replaced at once). Spark without Delta/Iceberg has no delete: insert_overwrite of partitions on
-  the same key does the same.
+  How incremental tables replace what a run recomputes, per engine. Everywhere but Spark and
+  BigQuery: delete+insert on the table's key (every row of a window, or of a monitor's reference,
+  is replaced at once). Spark without Delta/Iceberg has no delete: insert_overwrite of partitions
+  on the same key does the same. BigQuery: insert_overwrite on the key's fingerprint
+  (cross_db/window_incremental_config_bigquery.sql).
 -#}
 {% macro window_incremental_strategy() %}
   {{ return(adapter.dispatch('window_incremental_strategy', 'model_monitor')()) }}
@@ -26,3 +27,22 @@
 
 {% macro default__incremental_partition_by(key) %}{{ return(none) }}{% endmacro %}
 {% macro spark__incremental_partition_by(key) %}{{ return([key]) }}{% endmacro %}
+
+{#-
+  The key's fingerprint column where the engine needs one (key_fingerprint): the models end their
+  select with key_fingerprint_column(<key expression>, <key>), and list
+  key_fingerprint_columns(<key>) last in an empty relation. Nothing on other engines.
+-#}
+{% macro key_fingerprint_name(key) %}{{ return(key ~ '_fingerprint') }}{% endmacro %}
+
+{% macro key_fingerprint_column(expression, key) -%}
+  {%- set fingerprint = model_monitor.key_fingerprint(expression) -%}
+  {%- if fingerprint is not none %},
+  {{ fingerprint }} as {{ model_monitor.key_fingerprint_name(key) }}
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro key_fingerprint_columns(key) %}
+  {%- if model_monitor.key_fingerprint(key) is none -%}{{ return([]) }}{%- endif -%}
+  {{ return([(model_monitor.key_fingerprint_name(key), dbt.type_bigint())]) }}
+{% endmacro %}

@@ -13,7 +13,7 @@
 {%- for monitor in model_monitor.reference_monitors_to_build(monitors, versions) if monitor.columns | selectattr('kind', 'equalto', 'categorical') | list %}{% do built.append(monitor) %}{% endfor %}
 {%- if not built %}
 {{ model_monitor.empty_relation([('monitor_name', dbt.type_string()), ('reference_version', dbt.type_string()),
-    ('column_name', dbt.type_string()), ('category', dbt.type_string()), ('category_count', dbt.type_bigint())]) }}
+    ('column_name', dbt.type_string()), ('category', dbt.type_string()), ('category_count', dbt.type_bigint())] + model_monitor.key_fingerprint_columns('monitor_name')) }}
 {%- else %}
 with
 {% for monitor in built %}
@@ -34,7 +34,7 @@ select
   {{ model_monitor.reference_version_expr(built, versions) }} as reference_version,
   column_name,
   category,
-  count(*) as category_count
+  count(*) as category_count{{ model_monitor.key_fingerprint_column('monitor_name', 'monitor_name') }}
 from category_values
 group by monitor_name, column_name, category
 {%- endif %}

@@ -76,5 +76,5 @@ select
   {{ model_monitor.reference_version_expr(built, versions) }} as reference_version,
   slice_index, slice_key, slice_value, slice_id, column_name,
   value_rank, value, le_count, value_count, value_mean, value_stddev,
-  centered_prefix_sum, lt_count, series_id
+  centered_prefix_sum, lt_count, series_id{{ model_monitor.key_fingerprint_column('monitor_name', 'monitor_name') }}
 from ranked

@@ -22,7 +22,7 @@
 {{ model_monitor.empty_relation([('monitor_name', dbt.type_string()), ('reference_version', dbt.type_string()),
     ('bin_index', dbt.type_int()), ('lower_bound', double), ('upper_bound', double),
     ('reference_count', dbt.type_bigint()), ('labeled_count', dbt.type_bigint()),
-    ('positive_rate', double), ('mean_score', double), ('calibrated_probability', double)]) }}
+    ('positive_rate', double), ('mean_score', double), ('calibrated_probability', double)] + model_monitor.key_fingerprint_columns('monitor_name')) }}
 {%- else %}
 with
 reference_outcomes as (
@@ -62,6 +62,6 @@ select
   cast(labeled_count as {{ dbt.type_bigint() }}) as labeled_count,
   cast(positive_rate as {{ double }}) as positive_rate,
   cast(mean_score as {{ double }}) as mean_score,
-  cast(coalesce(positive_rate, mean_score) as {{ double }}) as calibrated_probability
+  cast(coalesce(positive_rate, mean_score) as {{ double }}) as calibrated_probability{{ model_monitor.key_fingerprint_column('monitor_name', 'monitor_name') }}
 from binned
 {%- endif %}

@@ -24,7 +24,7 @@
 {%- if not numeric_monitors %}
 {{ model_monitor.empty_relation([('window_key', text), ('monitor_name', text), ('window_kind', text),
     ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text),
-    ('ks_statistic', double), ('wasserstein', double), ('wasserstein_normed', double), ('reference_version', text)]) }}
+    ('ks_statistic', double), ('wasserstein', double), ('wasserstein_normed', double), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 {%- set reference = ref('mm_reference_numeric') %}
 {%- set rank_key_base = 4294967296 %}
@@ -142,6 +142,6 @@ select
   ks_statistic,
   wasserstein,
   {{ model_monitor.divide('wasserstein', 'ref_stddev') }} as wasserstein_normed,
-  {{ model_monitor.reference_version_expr(monitors, versions) }} as reference_version
+  {{ model_monitor.reference_version_expr(monitors, versions) }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('monitor_name', "'current'", 'window_start'), 'window_key') }}
 from value_statistics
 {%- endif %}
