@@ -50,7 +50,9 @@ scored_outcomes as (
   where monitor_name in ({% for monitor in scored %}{{ lit(monitor.name) }}{% if not loop.last %}, {% endif %}{% endfor %})
 ),
 scored_groups as (
-  select distinct {{ g }} from scored_outcomes
+  -- group_id: one integer per group for the score sort to partition on, instead of seven columns
+  select d.*, row_number() over (order by {{ g }}) as group_id
+  from (select distinct {{ g }} from scored_outcomes) as d
 ),
 score_aggregates as (
   {{ model_monitor.score_aggregates_sql('scored_outcomes', 'scored_groups', model_monitor.monitor_setting_sql(scored, 'calibration_bins')) }}

@@ -23,7 +23,8 @@
   Per group: positives, negatives, auc_numerator, ap_numerator, log_loss, brier_score,
   expected_calibration_error, labeled_count (labeled rows with a finite score), labeled_rows
   (labeled rows, scored or not: no labels and no scores are different reasons for a NULL).
-  `bins_sql` gives each row's calibration bin count for its monitor.
+  `bins_sql` gives each row's calibration bin count for its monitor. `groups_cte` has the group
+  columns and a unique integer group_id, the key the sort by score partitions on.
 -#}
 {% macro score_aggregates_sql(outcomes_cte, groups_cte, bins_sql) %}
   {%- set double = model_monitor.type_double() -%}
@@ -35,7 +36,7 @@
     coalesce(m.labeled_count, 0) as labeled_count, coalesce(m.labeled_rows, 0) as labeled_rows
   from {{ groups_cte }} as grp
   left join (
-    select {{ g }},
+    select group_id,
       max(positives) as positives, max(negatives) as negatives,
       sum(pos * (negatives_up_to - neg + 0.5 * neg)) as auc_numerator,
       sum(pos * cast(positives - positives_up_to + pos as {{ double }})
@@ -44,24 +45,26 @@
       -- one ascending sort of the distinct scores: the counts at or above a score are the
       -- group's totals minus the running counts below it
       select p.*,
-        sum(pos) over (partition by {{ g }} order by score rows between unbounded preceding and current row) as positives_up_to,
-        sum(neg) over (partition by {{ g }} order by score rows between unbounded preceding and current row) as negatives_up_to,
-        sum(pos) over (partition by {{ g }}) as positives,
-        sum(neg) over (partition by {{ g }}) as negatives
+        sum(pos) over (partition by group_id order by score rows between unbounded preceding and current row) as positives_up_to,
+        sum(neg) over (partition by group_id order by score rows between unbounded preceding and current row) as negatives_up_to,
+        sum(pos) over (partition by group_id) as positives,
+        sum(neg) over (partition by group_id) as negatives
       -- counts as doubles (exact below 2^53): DuckDB sums integers as 128-bit ones, and those
       -- running sums (and the decimals they turn the products into) cost three times more
       from (
-        select {{ g }}, score,
-          cast(sum(case when label_class = '1' then 1 else 0 end) as {{ double }}) as pos,
-          cast(sum(case when label_class = '0' then 1 else 0 end) as {{ double }}) as neg
-        from {{ outcomes_cte }}
-        where label_class is not null and {{ model_monitor.is_finite('score') }}
-        group by {{ g }}, score
+        select numbered.group_id, o.score,
+          cast(sum(case when o.label_class = '1' then 1 else 0 end) as {{ double }}) as pos,
+          cast(sum(case when o.label_class = '0' then 1 else 0 end) as {{ double }}) as neg
+        from {{ outcomes_cte }} as o
+        inner join {{ groups_cte }} as numbered
+          on {{ model_monitor.same_metric_group('o', 'numbered') }}
+        where o.label_class is not null and {{ model_monitor.is_finite('o.score') }}
+        group by numbered.group_id, o.score
       ) as p
     ) as ranked
-    group by {{ g }}
+    group by group_id
   ) as r
-    on {{ model_monitor.same_metric_group('grp', 'r') }}
+    on grp.group_id = r.group_id
   left join (
     -- log loss clips probabilities to [eps, 1 - eps], eps = float64 machine epsilon (sklearn 1.9)
     select {{ g }},
