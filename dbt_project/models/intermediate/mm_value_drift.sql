@@ -28,7 +28,7 @@
 {%- else %}
 {%- set reference = ref('mm_reference_numeric') %}
 {%- set rank_key_base = 4294967296 %}
-{%- set group_key_base = 1048576 %}
+{%- set group_key_base = 2147483648 %}
 {%- set current_columns = [('series_id', bigint), ('group_id', bigint),
                            ('x', double), ('x_count', bigint), ('cur_le', double), ('cur_n', double)] %}
 with
@@ -39,7 +39,8 @@ rows_{{ i }} as (
   {{ model_monitor.monitor_rows(model_monitor.monitor_with_columns(monitor, 'numerical'), 'current', cutoffs.get(monitor.name)) }}
 ),
 windows_{{ i }} as (
-  -- window groups stay below 2^20 per series (group_id = series_id * 2^20 + window_group)
+  -- group_id = window_group * 2^31 + series_id: unique while series stay below 2^31 and
+  -- (window, model version) pairs below 2^32, far beyond any monitor
   select window_start, model_version, row_number() over (order by window_start, model_version) as window_group
   from (select distinct window_start, model_version from rows_{{ i }}) as w
 ),
@@ -65,7 +66,7 @@ reference_points_{{ i }} as (
 current_points_{{ i }} as (
   -- distinct finite current values with their multiplicity, in series the reference has
   -- (grouped on integer indexes: narrower hash keys than the names)
-  select s.series_id, s.series_id * {{ group_key_base }} + w.window_group as group_id, p.x, p.x_count
+  select s.series_id, w.window_group * {{ group_key_base }} + s.series_id as group_id, p.x, p.x_count
   from (
     select window_start, model_version, slice_index, slice_value, column_index, num_value as x, count(*) as x_count
     from ({{ model_monitor.monitor_values(model_monitor.monitor_with_columns(monitor, 'numerical'), 'rows_' ~ i) }}) as v
@@ -128,7 +129,7 @@ value_statistics as (
     s.slice_id, s.column_name, v.ks_statistic, v.wasserstein, s.ref_stddev
   from series_statistics_{{ loop.index }} as v
   inner join series_{{ loop.index }} as s on v.series_id = s.series_id
-  inner join windows_{{ loop.index }} as w on v.group_id = s.series_id * {{ group_key_base }} + w.window_group
+  inner join windows_{{ loop.index }} as w on v.group_id = w.window_group * {{ group_key_base }} + s.series_id
   {%- endfor %}
 )
 select
