@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
+import pytest
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
@@ -116,6 +117,13 @@ def assert_rows_match(
     assert not missing and not extra, report(f"{what}: keys missing or extra", missing + extra)
     problems = diff_rows(expected, got, fields, abs_tol=abs_tol)
     assert not problems, report(f"{what}: differs", problems)
+
+
+def snapshot_after(snapshots: dict[str, Any], failures: list[str], step: str) -> Any:
+    """The tables a story saved after `step`; fails the test, naming failed builds, if none."""
+    if step not in snapshots:
+        pytest.fail(f"step {step} did not run:\n" + "\n".join(failures), pytrace=False)
+    return snapshots[step]
 
 
 def report(title: str, items: list[Any]) -> str:

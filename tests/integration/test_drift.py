@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from .compare import diff_rows, index_rows, missing_and_extra, nan_cells, report
-from .conftest import Build, drift_key
-from .reference_impl import Expected
+from .conftest import Build, distribution_key, drift_key
+from .reference_impl import DRIFT_METRICS, Expected
 
 # Runs on Spark too: the shared example build (one dbt run per engine).
 pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
@@ -48,6 +48,16 @@ def test_value_counts_of_both_sides(built: Build, expected: Expected) -> None:
 def test_bin_count_is_the_number_of_value_bins(built: Build, expected: Expected) -> None:
     problems = diff_rows(expected.drift, _rows(built), ["bin_count"])
     assert not problems, report("bin_count differs", problems)
+
+
+def distribution_and_drift_checks(want: Expected) -> list[tuple[str, Any, dict, list[str]]]:
+    """(table, key, expected rows, compared fields) of the distribution and drift tables."""
+    return [
+        ("monitor_distributions", distribution_key, want.distributions,
+         ["bin_count", "bin_share", "value_share"]),
+        ("monitor_drift", drift_key, want.drift,
+         ["reference_count", "current_count", *DRIFT_METRICS]),
+    ]  # fmt: skip
 
 
 def js_conditioning(row: dict[str, Any]) -> float:

@@ -19,19 +19,26 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from .compare import assert_rows_match, diff_rows, index_rows, missing_and_extra, report, ts
+from .compare import (
+    assert_rows_match,
+    diff_rows,
+    index_rows,
+    missing_and_extra,
+    report,
+    snapshot_after,
+    ts,
+)
 from .conftest import bins_key, distribution_key, drift_key, quality_key
 from .data import Scenario, Table, make_churn_only
 from .dbt_runner import DRIFT_MODELS, TABLES, DbtProject
 from .loaders import Warehouse
 from .reference_impl import (
-    DRIFT_METRICS,
     expected_reference_bins,
     expected_tables,
     prepare,
     window_spine,
 )
-from .test_drift import js_conditioning
+from .test_drift import distribution_and_drift_checks, js_conditioning
 
 MONITOR = "inc"
 NEW_DAY = dt.datetime(2024, 3, 9)  # appended in step 3; the initial load ends on 2024-03-08
@@ -71,9 +78,7 @@ class Story:
 
     def snap(self, step: str) -> Tables:
         """The tables after `step` (fails the test if that step's build failed)."""
-        if step not in self.snapshots:
-            pytest.fail(f"step {step} did not run:\n" + "\n".join(self.failures), pytrace=False)
-        return self.snapshots[step]
+        return snapshot_after(self.snapshots, self.failures, step)
 
 
 def _subset(table: Table, keep: pd.Series) -> Table:
@@ -446,18 +451,7 @@ def test_incremental_tables_equal_the_reference_implementation(story: Story, ste
                 "reference_share",
             ],
         ),
-        (
-            "monitor_distributions",
-            distribution_key,
-            want.distributions,
-            ["bin_count", "bin_share", "value_share"],
-        ),
-        (
-            "monitor_drift",
-            drift_key,
-            want.drift,
-            ["reference_count", "current_count", *DRIFT_METRICS],
-        ),
+        *distribution_and_drift_checks(want),
     ]
     for table, key, expected, fields in checks:
         assert_rows_match(f"{step}: {table}", expected, tables[table], key, fields,

@@ -33,14 +33,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from .compare import assert_rows_match, diff_rows, index_rows, missing_and_extra, report, ts
+from .compare import (
+    assert_rows_match,
+    diff_rows,
+    index_rows,
+    missing_and_extra,
+    report,
+    snapshot_after,
+    ts,
+)
 from .conftest import bins_key, distribution_key, drift_key, quality_key
 from .data import ORDER_AMOUNT, LabelsSpec, Scenario, Table, make_churn_only
 from .dbt_runner import TABLES, DbtProject
 from .loaders import Warehouse
 from .performance_data import OutcomeMonitor, read_tables
 from .reference_impl import (
-    DRIFT_METRICS,
     expected_reference_bins,
     expected_tables,
     prepare,
@@ -56,7 +63,7 @@ from .reference_performance import (
     latest_labels,
     performance_key,
 )
-from .test_drift import js_conditioning
+from .test_drift import distribution_and_drift_checks, js_conditioning
 
 # On Spark in the full suite only (MM_SPARK_SUITE=full): its nine builds take Spark many minutes.
 pytestmark = [pytest.mark.engines("duckdb", "postgres", "spark"), pytest.mark.spark_full]
@@ -116,9 +123,7 @@ class Story:
 
     def snap(self, step: str) -> Tables:
         """The tables after `step` (fails the test if that step's build failed)."""
-        if step not in self.snapshots:
-            pytest.fail(f"step {step} did not run:\n" + "\n".join(self.failures), pytrace=False)
-        return self.snapshots[step]
+        return snapshot_after(self.snapshots, self.failures, step)
 
 
 def _monitors(scenario: Scenario) -> list[OutcomeMonitor]:
@@ -404,20 +409,7 @@ def test_incremental_tables_equal_the_reference_implementation(story: Story, ste
     """Drift tables against numpy/scipy, performance against sklearn, after incremental runs."""
     tables, scenario = story.snap(step), story.data[step]
     want = expected_tables(scenario)
-    checks = [
-        (
-            "monitor_distributions",
-            distribution_key,
-            want.distributions,
-            ["bin_count", "bin_share", "value_share"],
-        ),
-        (
-            "monitor_drift",
-            drift_key,
-            want.drift,
-            ["reference_count", "current_count", *DRIFT_METRICS],
-        ),
-    ]
+    checks = distribution_and_drift_checks(want)
     for table, key, everything, fields in checks:
         expected = {k: v for k, v in everything.items() if LABEL not in k}
         rows = _without_label_rows(tables[table], table)

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from .compare import report, same, ts
+from .compare import report, same, snapshot_after, ts
 from .data import Scenario
 from .dbt_runner import DbtProject
 from .loaders import Warehouse
@@ -62,10 +62,8 @@ class Story:
     failed_tests: dict[str, list[str]] = field(default_factory=dict)
 
     def snap(self, step: str) -> Tables:
-        """The tables after `step` (fails the test if that build failed)."""
-        if step not in self.snapshots:
-            pytest.fail(f"step {step} did not run:\n" + "\n".join(self.failures), pytrace=False)
-        return self.snapshots[step]
+        """The tables after `step` (fails the test if that step's build failed)."""
+        return snapshot_after(self.snapshots, self.failures, step)
 
     @property
     def steps(self) -> list[str]:
