@@ -4,6 +4,7 @@
    timestamp_column, model_version_column, columns: [{index, name, role, kind}], slices,
    labels: {relation, id_column, label_column, timestamp_column} | none,
    reference: {relation | none, between: [start, end] | none, label_column, present: [names]},
+   drift_method, performance_method ('exact' | 'binned'), grid_cells, uses_grid,
    settings_fingerprint}
 -#}
 {% macro _normalize_monitor(raw, position) %}
@@ -18,13 +19,17 @@
                      'task', 'prediction_column', 'score_column', 'features', 'labels', 'reference',
                      'window_grain', 'slices', 'bins', 'top_k', 'lookback_windows',
                      'decision_threshold', 'positive_class', 'calibration_bins', 'label_lookback_windows',
-                     'latency_column', 'status_column', 'error_statuses'] -%}
+                     'latency_column', 'status_column', 'error_statuses',
+                     'drift_method', 'performance_method', 'grid_cells'] -%}
   {{ model_monitor._check_keys(name, 'monitors', raw, allowed, ['predictions', 'id_column', 'timestamp_column', 'task', 'reference']) }}
 
   {%- set task = model_monitor._choice_key(name, 'task', raw.get('task'), ['binary', 'multiclass', 'regression'], none) -%}
   {%- set grain = model_monitor._choice_key(name, 'window_grain', raw.get('window_grain'), ['hour', 'day', 'week'], 'day') -%}
   {%- set bins = model_monitor._int_key(name, 'bins', raw.get('bins'), 10, 2, 1000) -%}
   {%- set top_k = model_monitor._int_key(name, 'top_k', raw.get('top_k'), 20, 1, 1000) -%}
+  {%- set drift_method = model_monitor._choice_key(name, 'drift_method', raw.get('drift_method'), ['exact', 'binned'], 'exact') -%}
+  {%- set performance_method = model_monitor._choice_key(name, 'performance_method', raw.get('performance_method'), ['exact', 'binned'], 'exact') -%}
+  {%- set grid_cells = model_monitor._int_key(name, 'grid_cells', raw.get('grid_cells'), 1000, 2, 1000) -%}
   {%- set lookback = model_monitor._int_key(name, 'lookback_windows', raw.get('lookback_windows'), 1, 0, 100000) -%}
   {%- set id_column = model_monitor._name_key(name, 'id_column', raw.get('id_column'), true) -%}
   {%- set ts_column = model_monitor._name_key(name, 'timestamp_column', raw.get('timestamp_column'), true) -%}
@@ -141,13 +146,19 @@
       'predicted_class_from_score': score_column is not none and (prediction_column is none or threshold is not none),
       'positive_values': positive_values, 'calibration_bins': calibration_bins,
       'label_lookback_windows': label_lookback, 'latency_column': latency_column,
-      'status_column': status_column, 'error_statuses': error_statuses} -%}
+      'status_column': status_column, 'error_statuses': error_statuses,
+      'drift_method': drift_method, 'performance_method': performance_method, 'grid_cells': grid_cells,
+      'uses_grid': drift_method == 'binned' or performance_method == 'binned'} -%}
   {#- Everything that changes the bins or the reference rows changes this fingerprint. -#}
   {%- set fingerprint_parts = [name, task, bins | string, top_k | string, reference.spec | string, slices | join(','),
                                calibration_bins | string, positive_values | join(','), (threshold if threshold is not none else 0.5) | string] -%}
   {%- for column in columns -%}
     {%- do fingerprint_parts.append(column.name ~ ':' ~ column.role ~ ':' ~ column.kind) -%}
   {%- endfor -%}
+  {#- Only a binned method adds parts, so exact monitors keep the fingerprint they always had. -#}
+  {%- if monitor.uses_grid -%}
+    {%- do fingerprint_parts.append('drift:' ~ drift_method ~ '|performance:' ~ performance_method ~ '|grid:' ~ grid_cells) -%}
+  {%- endif -%}
   {%- do monitor.update({'settings_fingerprint': local_md5(fingerprint_parts | join('|'))}) -%}
   {{ return(monitor) }}
 {% endmacro %}

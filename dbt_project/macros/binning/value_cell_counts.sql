@@ -1,0 +1,70 @@
+{#-
+  The window state of one monitor's numerical columns: per window (`rows_cte`, monitor_rows),
+  model version, slice, column and grid cell (`edges_cte`: column_index, edge_1..edge_E of
+  monitor_value_grid), the finite values' count, the count tied at the cell's upper edge, and the
+  min, max and sum of the values strictly inside the cell. Every field adds up (counts and sums
+  by +, min and max by least and greatest), so any union of windows is the merge of their rows.
+  As in distribution_bin_counts, each value is located once and counted per combination of
+  slice values; each slice then merges those few rows.
+-#}
+{% macro value_cell_counts(monitor, rows_cte, edges_cte) %}
+  {%- set lit = model_monitor.string_literal -%}
+  {%- set double = model_monitor.type_double() -%}
+  {%- set bigint = dbt.type_bigint() -%}
+  {%- set numerical = monitor.columns | selectattr('kind', 'equalto', 'numerical') | list -%}
+  {%- set keys = ['window_kind', 'window_start', 'window_end', 'model_version'] -%}
+  {%- for slice in monitor.slices %}{% do keys.append('s_' ~ loop.index) %}{% endfor -%}
+  {%- set slice_value -%}
+    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then f.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ dbt.type_string() }}){% endif %}
+  {%- endset -%}
+  select
+    {{ lit(monitor.name) }} as monitor_name,
+    {%- for key in keys[:4] %} f.{{ key }},{% endfor %}
+    s.slice_key, {{ slice_value }} as slice_value, c.column_name, f.cell_index,
+    cast(sum(f.value_count) as {{ bigint }}) as value_count,
+    cast(sum(f.edge_count) as {{ bigint }}) as edge_count,
+    min(f.interior_min) as interior_min,
+    max(f.interior_max) as interior_max,
+    sum(f.interior_sum) as interior_sum
+  from (
+    select {% for key in keys %}located.{{ key }}, {% endfor %}located.column_index, located.cell_index,
+      count(*) as value_count,
+      sum(case when located.cell_code = 2 * located.cell_index then 1 else 0 end) as edge_count,
+      min(case when located.cell_code < 2 * located.cell_index then located.x end) as interior_min,
+      max(case when located.cell_code < 2 * located.cell_index then located.x end) as interior_max,
+      sum(case when located.cell_code < 2 * located.cell_index then located.x end) as interior_sum
+    from (
+      -- cell k from its code 2k (at the edge) or 2k - 1 (inside); floor of a small exact half
+      select coded.*, cast(floor((coded.cell_code + 1) / 2.0) as {{ dbt.type_int() }}) as cell_index
+      from (
+        select {% for key in keys %}v.{{ key }}, {% endfor %}v.column_index, v.x,
+          {{ model_monitor.value_cell_code('v.x', 'e.edge_', monitor.grid_cells - 1) }} as cell_code
+        from (
+          select {% for key in keys %}r.{{ key }}, {% endfor %}n.column_index,
+            case n.column_index{% for column in numerical %} when {{ column.index }} then r.v_{{ column.index }}{% endfor %} end as x
+          from {{ rows_cte }} as r
+          cross join ({{ model_monitor._indexed_columns(numerical) }}) as n
+        ) as v
+        inner join {{ edges_cte }} as e on v.column_index = e.column_index
+        where {{ model_monitor.is_finite('v.x') }}
+      ) as coded
+    ) as located
+    group by {% for key in keys %}located.{{ key }}, {% endfor %}located.column_index, located.cell_index
+  ) as f
+  cross join ({{ model_monitor.slice_list(monitor) }}) as s
+  inner join ({{ model_monitor._indexed_columns(numerical) }}) as c on f.column_index = c.column_index
+  group by {% for key in keys[:4] %}f.{{ key }}, {% endfor %}s.slice_key, {{ slice_value }}, c.column_name, f.cell_index
+{% endmacro %}
+
+{#- One row per numerical column of `monitor`: column_index, edge_1 .. edge_E of its grid. -#}
+{% macro value_grid_edges(monitor, grid_relation) %}
+  {%- set numerical = monitor.columns | selectattr('kind', 'equalto', 'numerical') | list -%}
+  select n.column_index
+    {%- for k in range(1, monitor.grid_cells) %},
+    max(case when g.cell_index = {{ k }} then g.upper_edge end) as edge_{{ k }}
+    {%- endfor %}
+  from {{ grid_relation }} as g
+  inner join ({{ model_monitor._indexed_columns(numerical) }}) as n on g.column_name = n.column_name
+  where g.monitor_name = {{ model_monitor.string_literal(monitor.name) }}
+  group by n.column_index
+{% endmacro %}
