@@ -36,7 +36,10 @@ rows_{{ loop.index }} as (
   {%- endif %}
 ),
 edges_{{ loop.index }} as (
-  {{ model_monitor.value_grid_edges(monitor, ref('monitor_value_grid')) }}
+  {{ model_monitor.value_grid_edges(monitor, ref('monitor_value_grid'), 'blocks') }}
+),
+edges_{{ loop.index }}_block_ends as (
+  {{ model_monitor.value_grid_edges(monitor, ref('monitor_value_grid'), 'block_ends') }}
 ),
 {%- endfor %}
 cell_counts as (

@@ -12,6 +12,8 @@
   {%- set double = model_monitor.type_double() -%}
   {%- set bigint = dbt.type_bigint() -%}
   {%- set numerical = monitor.columns | selectattr('kind', 'equalto', 'numerical') | list -%}
+  {%- set block = model_monitor.grid_block_size(monitor.grid_cells) | int -%}
+  {%- set block_count = ((monitor.grid_cells - 1) // block) -%}
   {%- set keys = ['window_kind', 'window_start', 'window_end', 'model_version'] -%}
   {%- for slice in monitor.slices %}{% do keys.append('s_' ~ loop.index) %}{% endfor -%}
   {%- set slice_value -%}
@@ -37,16 +39,23 @@
       -- cell k from its code 2k (at the edge) or 2k - 1 (inside); floor of a small exact half
       select coded.*, cast(floor((coded.cell_code + 1) / 2.0) as {{ dbt.type_int() }}) as cell_index
       from (
-        select {% for key in keys %}v.{{ key }}, {% endfor %}v.column_index, v.x,
-          {{ model_monitor.value_cell_code('v.x', 'e.edge_', monitor.grid_cells - 1) }} as cell_code
+        -- code of cell k = block * block_size + r: 2 * block * block_size + the code of r in its block
+        select {% for key in keys %}blocked.{{ key }}, {% endfor %}blocked.column_index, blocked.x,
+          2 * blocked.block_index * {{ block }} + {{ model_monitor.value_cell_code('blocked.x', 'e.edge_', block) }} as cell_code
         from (
-          select {% for key in keys %}r.{{ key }}, {% endfor %}n.column_index,
-            case n.column_index{% for column in numerical %} when {{ column.index }} then r.v_{{ column.index }}{% endfor %} end as x
-          from {{ rows_cte }} as r
-          cross join ({{ model_monitor._indexed_columns(numerical) }}) as n
-        ) as v
-        inner join {{ edges_cte }} as e on v.column_index = e.column_index
-        where {{ model_monitor.is_finite('v.x') }}
+          select {% for key in keys %}v.{{ key }}, {% endfor %}v.column_index, v.x,
+            {{ model_monitor.value_cell_code('v.x', 'b.block_end_', block_count, coded=false) }} - 1 as block_index
+          from (
+            select {% for key in keys %}r.{{ key }}, {% endfor %}n.column_index,
+              case n.column_index{% for column in numerical %} when {{ column.index }} then r.v_{{ column.index }}{% endfor %} end as x
+            from {{ rows_cte }} as r
+            cross join ({{ model_monitor._indexed_columns(numerical) }}) as n
+          ) as v
+          inner join {{ edges_cte }}_block_ends as b on v.column_index = b.column_index
+          where {{ model_monitor.is_finite('v.x') }}
+        ) as blocked
+        -- a block past the last distinct edge has no row: its NULL edges count as +inf
+        left join {{ edges_cte }} as e on blocked.column_index = e.column_index and blocked.block_index = e.block_index
       ) as coded
     ) as located
     group by {% for key in keys %}located.{{ key }}, {% endfor %}located.column_index, located.cell_index
@@ -56,15 +65,33 @@
   group by {% for key in keys[:4] %}f.{{ key }}, {% endfor %}s.slice_key, {{ slice_value }}, c.column_name, f.cell_index
 {% endmacro %}
 
-{#- One row per numerical column of `monitor`: column_index, edge_1 .. edge_E of its grid. -#}
-{% macro value_grid_edges(monitor, grid_relation) %}
+{#-
+  The grid of `monitor` in the two shapes value_cell_counts searches: per numerical column and
+  block of grid_block_size edges, the block's edges (`edges`: column_index, block_index,
+  edge_1..edge_B), and per column the edge that ends each full block (`block_ends`:
+  column_index, block_end_1..block_end_J). Edge k is the upper edge of grid cell k.
+-#}
+{% macro value_grid_edges(monitor, grid_relation, shape) %}
   {%- set numerical = monitor.columns | selectattr('kind', 'equalto', 'numerical') | list -%}
+  {%- set block = model_monitor.grid_block_size(monitor.grid_cells) | int -%}
+  {%- set block_count = ((monitor.grid_cells - 1) // block) -%}
+  {%- if shape == 'block_ends' %}
   select n.column_index
-    {%- for k in range(1, monitor.grid_cells) %},
-    max(case when g.cell_index = {{ k }} then g.upper_edge end) as edge_{{ k }}
+    {%- for j in range(1, block_count + 1) %},
+    max(case when g.cell_index = {{ j * block }} then g.upper_edge end) as block_end_{{ j }}
     {%- endfor %}
-  from {{ grid_relation }} as g
+  {%- else %}
+  select n.column_index, g.block_index
+    {%- for r in range(1, block + 1) %},
+    max(case when g.cell_index = g.block_index * {{ block }} + {{ r }} then g.upper_edge end) as edge_{{ r }}
+    {%- endfor %}
+  {%- endif %}
+  from (
+    select column_name, cell_index, upper_edge,
+      cast(floor((cell_index - 1) / {{ block }}.0) as {{ dbt.type_int() }}) as block_index
+    from {{ grid_relation }}
+    where monitor_name = {{ model_monitor.string_literal(monitor.name) }} and upper_edge is not null
+  ) as g
   inner join ({{ model_monitor._indexed_columns(numerical) }}) as n on g.column_name = n.column_name
-  where g.monitor_name = {{ model_monitor.string_literal(monitor.name) }}
-  group by n.column_index
+  group by n.column_index{% if shape != 'block_ends' %}, g.block_index{% endif %}
 {% endmacro %}
