@@ -5,7 +5,9 @@
 {#-
   Drift of every monitored column per window, model version and slice against the reference of
   the same slice. Bin statistics come from monitor_distributions (value bins, NULL bucket
-  excluded); KS and Wasserstein come from mm_value_drift (the raw finite values, exactly).
+  excluded); KS and Wasserstein come from mm_value_drift (the raw finite values, exactly), or,
+  for monitors with drift_method binned, from mm_binned_drift (the window state, each with its
+  error bound; exact values carry a bound of 0).
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
 {%- set versions = model_monitor.current_reference_versions() -%}
@@ -80,7 +82,18 @@ bin_statistics as {{ model_monitor.materialized_cte() }} (
   group by monitor_name, window_start, window_end, model_version, slice_key, slice_value, column_name, column_role, column_kind
 ),
 value_statistics as (
-  select * from {{ ref('mm_value_drift') }}
+  select monitor_name, window_start, model_version, slice_id, column_name,
+    ks_statistic, case when ks_statistic is not null then 0 end as ks_error_bound,
+    wasserstein, case when wasserstein is not null then 0 end as wasserstein_error_bound,
+    wasserstein_normed, case when wasserstein_normed is not null then 0 end as wasserstein_normed_error_bound
+  from {{ ref('mm_value_drift') }}
+  union all
+  select monitor_name, window_start, model_version, slice_id, column_name,
+    ks_statistic, ks_error_bound, wasserstein, wasserstein_error_bound, wasserstein_normed, wasserstein_normed_error_bound
+  from {{ ref('mm_binned_drift') }}
+),
+recent_value_statistics as (
+  select * from value_statistics
   where {% for monitor in monitors %}{% if not loop.first %} or {% endif %}(monitor_name = {{ lit(monitor.name) }} and {{ model_monitor.window_filter_sql('window_start', cutoffs.get(monitor.name)) }}){% endfor %}
 )
 select
@@ -108,9 +121,13 @@ select
   v.ks_statistic,
   v.wasserstein,
   v.wasserstein_normed,
+  v.ks_error_bound,
+  v.wasserstein_error_bound,
+  v.wasserstein_normed_error_bound,
+  case b.monitor_name{% for monitor in monitors %} when {{ lit(monitor.name) }} then {{ lit(monitor.drift_method) }}{% endfor %} end as drift_method,
   {{ model_monitor.reference_version_expr(monitors, versions, 'b.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('b.monitor_name', "'current'", 'b.window_start'), 'window_key') }}
 from bin_statistics as b
-left join value_statistics as v
+left join recent_value_statistics as v
   on b.monitor_name = v.monitor_name
   and b.window_start = v.window_start
   and {{ model_monitor.same_value('b.model_version', 'v.model_version') }}

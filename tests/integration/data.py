@@ -94,6 +94,9 @@ class MonitorSpec:
     bins: int = 10
     top_k: int = 20
     lookback_windows: int = 1
+    drift_method: str | None = None  # exact | binned; None leaves the package default
+    performance_method: str | None = None
+    grid_cells: int | None = None
 
     @property
     def grain(self) -> str:
@@ -114,6 +117,9 @@ class MonitorSpec:
         }
         if self.window_grain is not None:
             cfg["window_grain"] = self.window_grain
+        for key in ("drift_method", "performance_method", "grid_cells"):
+            if getattr(self, key) is not None:
+                cfg[key] = getattr(self, key)
         for key in ("model_version_column", "prediction_column", "score_column"):
             if getattr(self, key) is not None:
                 cfg[key] = getattr(self, key)

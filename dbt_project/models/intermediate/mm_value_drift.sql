@@ -20,7 +20,8 @@
 {%- set bigint = dbt.type_bigint() -%}
 {%- set text = dbt.type_string() -%}
 {%- set numeric_monitors = [] -%}
-{%- for monitor in monitors if monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do numeric_monitors.append(monitor) %}{% endfor %}
+{#- monitors with drift_method binned take KS and Wasserstein from mm_binned_drift instead -#}
+{%- for monitor in monitors if monitor.drift_method == 'exact' and monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do numeric_monitors.append(monitor) %}{% endfor %}
 {%- if not numeric_monitors %}
 {{ model_monitor.empty_relation([('window_key', text), ('monitor_name', text), ('window_kind', text),
     ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text),
