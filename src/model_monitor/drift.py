@@ -47,7 +47,9 @@ STATISTIC_COLUMNS = (
     "wasserstein",
     "wasserstein_normed",
 )
-DRIFT_COLUMNS = KEY_COLUMNS + COUNT_COLUMNS + STATISTIC_COLUMNS
+# Binned mode's guaranteed distance of each raw-value statistic from its exact value (0 if exact).
+BOUND_COLUMNS = ("ks_error_bound", "wasserstein_error_bound", "wasserstein_normed_error_bound")
+DRIFT_COLUMNS = KEY_COLUMNS + COUNT_COLUMNS + STATISTIC_COLUMNS + BOUND_COLUMNS + ("drift_method",)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ class DriftRow:
     wasserstein_normed: float | None
     chi_square_pvalue: float | None
     ks_pvalue: float | None
+    ks_error_bound: float | None = None
+    wasserstein_error_bound: float | None = None
+    wasserstein_normed_error_bound: float | None = None
+    drift_method: str | None = None
 
 
 def build_drift_sql(
@@ -150,6 +156,10 @@ def _to_drift_row(record: dict[Any, Any]) -> DriftRow:
         wasserstein_normed=f["wasserstein_normed"],
         chi_square_pvalue=chi_square_pvalue(f["chi_square"], n["chi_square_dof"]),
         ks_pvalue=ks_pvalue(f["ks_statistic"], n["reference_count"], n["current_count"]),
+        ks_error_bound=as_float(record["ks_error_bound"]),
+        wasserstein_error_bound=as_float(record["wasserstein_error_bound"]),
+        wasserstein_normed_error_bound=as_float(record["wasserstein_normed_error_bound"]),
+        drift_method=as_str(record["drift_method"]),
     )
 
 

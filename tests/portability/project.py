@@ -106,7 +106,7 @@ def monitors(raw_schema: str) -> list[dict[str, Any]]:
     binary with a predicted class and a score, binary with a score and a threshold only,
     multiclass, regression; day, hour and week windows; a reference table and a reference time
     range; labels with and without arrival times; slices; declared, listed and inferred
-    features; a column name that needs quoting. Few columns each: the SQL repeats per column."""
+    features; a column name that needs quoting; exact and binned drift (a coarse and the default grid). Few columns each: the SQL repeats per column."""
     raw = raw_schema
     return [
         {
@@ -147,6 +147,8 @@ def monitors(raw_schema: str) -> list[dict[str, Any]]:
             "lookback_windows": 3,
             "calibration_bins": 5,
             "bins": 4,
+            "drift_method": "binned",
+            "grid_cells": 50,
         },
         {
             "name": "churn_segments",
@@ -173,6 +175,7 @@ def monitors(raw_schema: str) -> list[dict[str, Any]]:
                 "timestamp_column": "delivered_at",
             },
             "reference": {"between": ["2025-01-06", "2025-01-13"]},
+            "drift_method": "binned",
             "window_grain": "week",
             "slices": ["region"],
         },

@@ -36,6 +36,10 @@ DRIFT_TYPES = {
     "ks_statistic": "double precision",
     "wasserstein": "double precision",
     "wasserstein_normed": "double precision",
+    "ks_error_bound": "double precision",
+    "wasserstein_error_bound": "double precision",
+    "wasserstein_normed_error_bound": "double precision",
+    "drift_method": "varchar",
 }
 
 DAY = dt.timedelta(days=1)
@@ -75,6 +79,10 @@ def drift_record(**values: Any) -> dict[str, Any]:
         "ks_statistic": 0.09,
         "wasserstein": 1.5,
         "wasserstein_normed": 0.1,
+        "ks_error_bound": 0.0,
+        "wasserstein_error_bound": 0.0,
+        "wasserstein_normed_error_bound": 0.0,
+        "drift_method": "exact",
     }
     record.update(values)
     return record

@@ -28,7 +28,8 @@ with
 current_cells as (
   select c.*,
     {{ model_monitor.slice_id('c.slice_key', 'c.slice_value') }} as slice_id,
-    dense_rank() over (order by c.monitor_name, c.window_start, c.model_version, c.slice_key, c.slice_value, c.column_name) as series_id
+    -- one integer per series for the running sums to partition on (rank: equal keys share it)
+    rank() over (order by c.monitor_name, c.window_start, c.model_version, c.slice_key, c.slice_value, c.column_name) as series_id
   from {{ ref('monitor_value_cells') }} as c
   where c.window_kind = 'current' and (
     {%- for monitor in binned %}

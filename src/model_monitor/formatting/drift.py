@@ -37,6 +37,13 @@ def psi_style(psi: float | None) -> str:
 SECONDARY_COLUMNS = ("JS dist", "KS")
 
 
+def format_ks(row: DriftRow) -> str:
+    """The KS statistic, with its error bound when it was binned (exact rows carry 0)."""
+    if row.ks_statistic is not None and row.ks_error_bound:
+        return f"{format_number(row.ks_statistic)} ±{format_number(row.ks_error_bound)}"
+    return format_number(row.ks_statistic)
+
+
 def _drift_cells(rows: Sequence[DriftRow]) -> dict[str, Callable[[DriftRow], str | Text]]:
     """Return the table's columns: header -> cell of a row; empty columns are left out."""
     cells: dict[str, Callable[[DriftRow], str | Text]] = {
@@ -54,7 +61,7 @@ def _drift_cells(rows: Sequence[DriftRow]) -> dict[str, Callable[[DriftRow], str
         "PSI": lambda r: Text(format_number(r.psi), style=psi_style(r.psi)),
         "JS dist": lambda r: format_number(r.js_distance),
         "chi2 p": lambda r: format_pvalue(r.chi_square_pvalue),
-        "KS": lambda r: format_number(r.ks_statistic),
+        "KS": format_ks,
         "KS p": lambda r: format_pvalue(r.ks_pvalue),
     }
     return cells
