@@ -6,19 +6,30 @@
   Counts and shares per window (the reference's own included), model version, slice, column and
   bin: every bin of monitor_reference_bins, zero counts too, so reference-versus-current
   histograms can be drawn straight from it. NaN and infinities fall in no bin but count as rows.
+  Monitors with a grid (a binned method) whose grid_cells is a multiple of bins sum their
+  numerical columns' bins from monitor_value_cells (distribution_counts_from_cells).
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
 {%- set versions = model_monitor.current_reference_versions() -%}
 {%- set cutoffs = model_monitor.window_cutoffs(monitors, versions) -%}
 {%- set with_reference = model_monitor.reference_monitors_to_build(monitors, versions, "window_kind = 'reference'") | map(attribute='name') | list -%}
 {%- set double = model_monitor.type_double() %}
+{#- With a grid that refines the bins, numerical columns are summed from the window state, not scanned. -#}
+{%- set from_cells = [] -%}
+{%- for monitor in monitors if monitor.uses_grid and monitor.grid_cells % monitor.bins == 0 and monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do from_cells.append(monitor.name) %}{% endfor -%}
+{%- set scanned = {} -%}
+{%- for monitor in monitors -%}
+  {%- do scanned.update({monitor.name: model_monitor.monitor_with_columns(monitor, 'categorical') if monitor.name in from_cells else monitor}) -%}
+{%- endfor %}
+-- depends_on: {{ ref('monitor_value_cells') }}
+-- depends_on: {{ ref('monitor_value_grid') }}
 with
-{% for monitor in monitors %}
+{% for monitor in monitors if scanned[monitor.name].columns %}
 rows_{{ loop.index }} as (
-  {{ model_monitor.monitor_rows(monitor, 'current', cutoffs.get(monitor.name)) }}
+  {{ model_monitor.monitor_rows(scanned[monitor.name], 'current', cutoffs.get(monitor.name)) }}
   {%- if monitor.name in with_reference %}
   union all
-  {{ model_monitor.monitor_rows(monitor, 'reference') }}
+  {{ model_monitor.monitor_rows(scanned[monitor.name], 'reference') }}
   {%- endif %}
 ),
 {%- endfor %}
@@ -26,9 +37,14 @@ bins as (
   select * from {{ ref('monitor_reference_bins') }}
 ),
 value_counts as (
-  {%- for monitor in monitors %}
-  {% if not loop.first %}union all {% endif %}{{ model_monitor.distribution_bin_counts(monitor, 'rows_' ~ loop.index, 'bins') }}
+  {%- set parts = [] -%}
+  {%- for monitor in monitors if scanned[monitor.name].columns -%}
+    {%- do parts.append(model_monitor.distribution_bin_counts(scanned[monitor.name], 'rows_' ~ loop.index, 'bins')) -%}
+  {%- endfor -%}
+  {%- for monitor in monitors if monitor.name in from_cells -%}
+    {%- do parts.append(model_monitor.distribution_counts_from_cells(monitor, cutoffs.get(monitor.name), monitor.name in with_reference)) -%}
   {%- endfor %}
+  {{ parts | join('\n  union all\n') }}
 ),
 window_columns as (
   select

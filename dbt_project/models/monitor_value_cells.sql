@@ -6,7 +6,8 @@
   The mergeable window state of numerical columns (monitors with a binned method): per window
   (the reference's own included), model version, slice, column and cell of monitor_value_grid,
   the finite values' count, how many sit exactly on the cell's upper edge, and the min, max and
-  sum of those strictly inside it. Only cells holding a value are stored. A week, a month or all
+  sum of those strictly inside it; cell 0 counts NULLs and cell -1 NaN and infinities, so every
+  row of the window is in exactly one cell. Only cells holding a value are stored. A week, a month or all
   versions are the sums (and min/max) of these rows; the binned KS and Wasserstein distances of
   mm_binned_drift are computed from them alone.
 -#}

@@ -22,7 +22,7 @@ import pytest
 
 from .binned_data import ABOVE_DAY, BELOW_DAY, START, binned_tables, make_binned_scenario
 from .compare import assert_rows_match, diff_rows, index_rows, missing_and_extra, report, ts
-from .conftest import drift_key
+from .conftest import distribution_key, drift_key
 from .data import Scenario, Table
 from .dbt_runner import DbtProject, DbtResult
 from .loaders import Warehouse
@@ -40,7 +40,12 @@ pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
 SEED = int(os.environ.get("MM_SEED", "20240506"))
 # the window state records what the tables took in, for the next run to compare its counts with
 SELECT = ("+monitor_drift", "+monitor_value_cells", "mm_window_state")
-STATE_TABLES = ("monitor_drift", "monitor_value_cells", "monitor_value_grid")
+STATE_TABLES = (
+    "monitor_drift",
+    "monitor_distributions",
+    "monitor_value_cells",
+    "monitor_value_grid",
+)
 BOUNDED = {
     "ks_statistic": "ks_error_bound",
     "wasserstein": "wasserstein_error_bound",
@@ -143,6 +148,19 @@ def test_binned_value_is_within_its_bound_of_the_exact_value(
     assert not problems, report(f"{metric} outside its error bound", problems)
 
 
+def test_distributions_summed_from_the_state_equal_numpy(built: BinnedBuild) -> None:
+    """The coarse bins of the default grid's monitor come from its cells (1000 = 100 x 10)."""
+    want = {k: v for k, v in expected().distributions.items() if k[0] == "binned"}
+    got = [r for r in built.tables["monitor_distributions"] if r["monitor_name"] == "binned"]
+    assert_rows_match(
+        "monitor_distributions",
+        want,
+        got,
+        distribution_key,
+        ["bin_count", "bin_share", "value_share"],
+    )
+
+
 def test_drift_method_is_recorded(built: BinnedBuild) -> None:
     methods = {r["drift_method"] for r in built.tables["monitor_drift"]}
     assert methods == {"binned"}
@@ -194,7 +212,7 @@ def grid_edges(reference: np.ndarray, cells: int) -> np.ndarray:
 
 
 def cell_state(values: np.ndarray, edges: np.ndarray) -> dict[int, dict[str, Any]]:
-    """cell -> value_count, edge_count and the interior min / max / sum, as numpy counts it."""
+    """cell -> value_count, edge_count and the interior min / max / sum of finite values."""
     cells = np.searchsorted(edges, values, side="left") + 1  # smallest k with x <= e_k
     on_edge = np.zeros(len(values), dtype=bool)
     inner = cells <= len(edges)
@@ -211,6 +229,9 @@ def cell_state(values: np.ndarray, edges: np.ndarray) -> dict[int, dict[str, Any
             "interior_sum": float(inside.sum()) if len(inside) else None,
         }
     return out
+
+
+UNSET = dict.fromkeys(["interior_min", "interior_max", "interior_sum"])
 
 
 @cache
@@ -235,8 +256,15 @@ def expected_state() -> tuple[dict[tuple, dict[str, Any]], dict[tuple, dict[str,
         for ws, version, frame in sides:
             for sk, sv, sub in slice_groups(frame, spec.slices):
                 for c in numerical:
-                    values = finite_values(sub[c.name].tolist())
-                    for k, row in cell_state(values, edges[c.name]).items():
+                    raw = sub[c.name].tolist()
+                    values = finite_values(raw)
+                    state = cell_state(values, edges[c.name])
+                    nulls = sum(v is None for v in raw)
+                    others = len(raw) - nulls - len(values)  # NaN and infinities
+                    for k, count in ((0, nulls), (-1, others)):
+                        if count:
+                            state[k] = {"value_count": count, "edge_count": 0, **UNSET}
+                    for k, row in state.items():
                         cells[(spec.name, ws is None, ws, version, sk, sv, c.name, k)] = row
     return grid, cells
 

@@ -1,8 +1,8 @@
 {#-
   The window state of one monitor's numerical columns: per window (`rows_cte`, monitor_rows),
-  model version, slice, column and grid cell (`edges_cte`: column_index, edge_1..edge_E of
-  monitor_value_grid), the finite values' count, the count tied at the cell's upper edge, and the
-  min, max and sum of the values strictly inside the cell. Every field adds up (counts and sums
+  model version, slice, column and grid cell (`edges_cte`, value_grid_edges), the finite values'
+  count, the count tied at the cell's upper edge, and the min, max and sum of the values strictly
+  inside the cell; cell 0 counts the NULLs and cell -1 the NaN and infinite values. Every field adds up (counts and sums
   by +, min and max by least and greatest), so any union of windows is the merge of their rows.
   As in distribution_bin_counts, each value is located once and counted per combination of
   slice values; each slice then merges those few rows.
@@ -31,17 +31,23 @@
   from (
     select {% for key in keys %}located.{{ key }}, {% endfor %}located.column_index, located.cell_index,
       count(*) as value_count,
-      sum(case when located.cell_code = 2 * located.cell_index then 1 else 0 end) as edge_count,
-      min(case when located.cell_code < 2 * located.cell_index then located.x end) as interior_min,
-      max(case when located.cell_code < 2 * located.cell_index then located.x end) as interior_max,
-      sum(case when located.cell_code < 2 * located.cell_index then located.x end) as interior_sum
+      sum(case when located.cell_index > 0 and located.cell_code = 2 * located.cell_index then 1 else 0 end) as edge_count,
+      min(case when located.cell_code > 0 and located.cell_code < 2 * located.cell_index then located.x end) as interior_min,
+      max(case when located.cell_code > 0 and located.cell_code < 2 * located.cell_index then located.x end) as interior_max,
+      sum(case when located.cell_code > 0 and located.cell_code < 2 * located.cell_index then located.x end) as interior_sum
     from (
-      -- cell k from its code 2k (at the edge) or 2k - 1 (inside); floor of a small exact half
-      select coded.*, cast(floor((coded.cell_code + 1) / 2.0) as {{ dbt.type_int() }}) as cell_index
+      -- cell k from its code 2k (at the edge) or 2k - 1 (inside): floor of a small exact half
+      select coded.*,
+        case when coded.cell_code <= 0 then coded.cell_code else cast(floor((coded.cell_code + 1) / 2.0) as {{ dbt.type_int() }}) end as cell_index
       from (
-        -- code of cell k = block * block_size + r: 2 * block * block_size + the code of r in its block
+        -- cell 0 holds NULLs, cell -1 NaN and infinities; a finite value's code of cell
+        -- k = block * block_size + r is 2 * block * block_size + the code of r in its block
         select {% for key in keys %}blocked.{{ key }}, {% endfor %}blocked.column_index, blocked.x,
-          2 * blocked.block_index * {{ block }} + {{ model_monitor.value_cell_code('blocked.x', 'e.edge_', block) }} as cell_code
+          case
+            when blocked.x is null then 0
+            when {{ model_monitor.is_finite('blocked.x') }} then 2 * blocked.block_index * {{ block }} + {{ model_monitor.value_cell_code('blocked.x', 'e.edge_', block) }}
+            else -1
+          end as cell_code
         from (
           select {% for key in keys %}v.{{ key }}, {% endfor %}v.column_index, v.x,
             {{ model_monitor.value_cell_code('v.x', 'b.block_end_', block_count, coded=false) }} - 1 as block_index
@@ -51,10 +57,10 @@
             from {{ rows_cte }} as r
             cross join ({{ model_monitor._indexed_columns(numerical) }}) as n
           ) as v
-          inner join {{ edges_cte }}_block_ends as b on v.column_index = b.column_index
-          where {{ model_monitor.is_finite('v.x') }}
+          -- a column without a grid (no finite reference value) has no row: all NULL edges, one cell
+          left join {{ edges_cte }}_block_ends as b on v.column_index = b.column_index
         ) as blocked
-        -- a block past the last distinct edge has no row: its NULL edges count as +inf
+        -- a block past the last distinct edge has no row either: its NULL edges count as +inf
         left join {{ edges_cte }} as e on blocked.column_index = e.column_index and blocked.block_index = e.block_index
       ) as coded
     ) as located

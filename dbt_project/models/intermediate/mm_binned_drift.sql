@@ -31,7 +31,7 @@ current_cells as (
     -- one integer per series for the running sums to partition on (rank: equal keys share it)
     rank() over (order by c.monitor_name, c.window_start, c.model_version, c.slice_key, c.slice_value, c.column_name) as series_id
   from {{ ref('monitor_value_cells') }} as c
-  where c.window_kind = 'current' and (
+  where c.window_kind = 'current' and c.cell_index > 0 and (
     {%- for monitor in binned %}
     {% if not loop.first %}or {% endif %}(c.monitor_name = {{ lit(monitor.name) }} and {{ model_monitor.window_filter_sql('c.window_start', cutoffs.get(monitor.name)) }})
     {%- endfor %}
@@ -40,7 +40,7 @@ current_cells as (
 reference_cells as (
   select r.*, {{ model_monitor.slice_id('r.slice_key', 'r.slice_value') }} as slice_id
   from {{ ref('monitor_value_cells') }} as r
-  where r.window_kind = 'reference' and r.monitor_name in {{ names }}
+  where r.window_kind = 'reference' and r.cell_index > 0 and r.monitor_name in {{ names }}
 ),
 reference_totals as (
   select monitor_name, slice_id, column_name, sum(value_count) as ref_n
