@@ -6,7 +6,8 @@
 -#}
 {{ model_monitor.long_metrics('monitor_drift',
     ['psi', 'chi_square', 'js_distance', 'hellinger', 'tv_distance', 'l_infinity', 'ks_statistic',
-     'wasserstein', 'wasserstein_normed', 'reference_count', 'current_count']) }}
+     'wasserstein', 'wasserstein_normed', 'ks_error_bound', 'wasserstein_error_bound',
+     'wasserstein_normed_error_bound', 'reference_count', 'current_count']) }}
 union all
 {{ model_monitor.long_metrics('monitor_data_quality',
     ['row_count', 'null_count', 'null_rate', 'nan_count', 'distinct_count', 'min_value', 'max_value',

@@ -45,6 +45,13 @@ STATIC_CASES: list[tuple[str, Callable[[dict[str, Any], str], None], str, str]] 
         "window_grain",
         "expected one of hour, day, week; got 'month'",
     ),
+    (
+        "bad_drift_method",
+        _set("drift_method", "approximate"),
+        "drift_method",
+        "expected one of exact, binned; got 'approximate'",
+    ),
+    ("grid_cells_out_of_range", _set("grid_cells", 5000), "grid_cells", "from 2 to 1000"),
 ]
 # Checks against the warehouse (relations, columns, types): run on every engine.
 WAREHOUSE_CASES: list[tuple[str, Callable[[dict[str, Any], str], None], str, str]] = [
