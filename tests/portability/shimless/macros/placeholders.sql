@@ -21,6 +21,7 @@
 {% macro default__window_start(grain, timestamp) %}mm_window_start('{{ grain }}', {{ timestamp }}){% endmacro %}
 {% macro default__numbers(digits) %}select n from mm_numbers({{ digits }}){% endmacro %}
 {% macro default__materialized_cte() %}{% endmacro %}
+{% macro default__subquery_fence() %}{% endmacro %}
 {% macro default__key_fingerprint(expression) %}{{ return('mm_key_fingerprint(' ~ expression ~ ')') }}{% endmacro %}
 
 {#- dbt's cross-database macros (each adapter ships its own) -#}
