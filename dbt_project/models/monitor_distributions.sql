@@ -13,7 +13,8 @@
 {%- set versions = model_monitor.current_reference_versions() -%}
 {%- set cutoffs = model_monitor.window_cutoffs(monitors, versions) -%}
 {%- set with_reference = model_monitor.reference_monitors_to_build(monitors, versions, "window_kind = 'reference'") | map(attribute='name') | list -%}
-{%- set double = model_monitor.type_double() %}
+{%- set double = model_monitor.type_double() -%}
+{%- set text = dbt.type_string() %}
 {#- With a grid that refines the bins, numerical columns are summed from the window state, not scanned. -#}
 {%- set from_cells = [] -%}
 {%- for monitor in monitors if monitor.uses_grid and monitor.grid_cells % monitor.bins == 0 and monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do from_cells.append(monitor.name) %}{% endfor -%}
@@ -56,10 +57,11 @@ window_columns as (
   group by monitor_name, window_kind, window_start, window_end, model_version, slice_index, slice_key, slice_value, column_name
 ),
 bin_counts as (
+  -- bin_key: the window, version, slice, column and bin as one join key (see join_key)
   select
-    monitor_name, window_kind, window_start, model_version,
-    {{ model_monitor.slice_id('slice_key', 'slice_value') }} as slice_id,
-    column_name, bin_index, bin_count
+    {{ model_monitor.join_key(['monitor_name', 'window_kind', 'cast(window_start as ' ~ text ~ ')', 'model_version',
+        model_monitor.slice_id('slice_key', 'slice_value'), 'column_name', 'cast(bin_index as ' ~ text ~ ')']) }} as bin_key,
+    bin_count
   from value_counts
   where bin_index is not null
 )
@@ -89,10 +91,5 @@ from window_columns as w
 inner join bins as b
   on w.monitor_name = b.monitor_name and w.column_name = b.column_name
 left join bin_counts as c
-  on w.monitor_name = c.monitor_name
-  and w.window_kind = c.window_kind
-  and {{ model_monitor.same_window_start('w.window_start', 'c.window_start') }}
-  and {{ model_monitor.same_value('w.model_version', 'c.model_version') }}
-  and {{ model_monitor.slice_id('w.slice_key', 'w.slice_value') }} = c.slice_id
-  and w.column_name = c.column_name
-  and b.bin_index = c.bin_index
+  on c.bin_key = {{ model_monitor.join_key(['w.monitor_name', 'w.window_kind', 'cast(w.window_start as ' ~ text ~ ')', 'w.model_version',
+      model_monitor.slice_id('w.slice_key', 'w.slice_value'), 'w.column_name', 'cast(b.bin_index as ' ~ text ~ ')']) }}

@@ -14,6 +14,7 @@
 {%- set cutoffs = model_monitor.window_cutoffs(monitors, versions) -%}
 {%- set epsilon = model_monitor.get_epsilon() -%}
 {%- set double = model_monitor.type_double() -%}
+{%- set text = dbt.type_string() -%}
 {%- set lit = model_monitor.string_literal %}
 with
 current_bins as (
@@ -28,6 +29,8 @@ reference_bins as (
   select * from {{ ref('monitor_distributions') }}
   where window_kind = 'reference' and bin_index > 0
 ),
+-- every join below is on one join_key: on several null-safe clauses PostgreSQL estimates a
+-- few rows and merges on monitor_name alone
 paired_bins as (
   select
     c.monitor_name, c.window_start, c.window_end, c.model_version, c.slice_key, c.slice_value,
@@ -36,11 +39,8 @@ paired_bins as (
     cast(c.bin_count as {{ double }}) as cur_count
   from current_bins as c
   left join reference_bins as r
-    on c.monitor_name = r.monitor_name
-    and {{ model_monitor.same_value('c.slice_key', 'r.slice_key') }}
-    and {{ model_monitor.same_value('c.slice_value', 'r.slice_value') }}
-    and c.column_name = r.column_name
-    and c.bin_index = r.bin_index
+    on {{ model_monitor.join_key(['r.monitor_name', 'r.slice_key', 'r.slice_value', 'r.column_name', 'cast(r.bin_index as ' ~ text ~ ')']) }}
+    = {{ model_monitor.join_key(['c.monitor_name', 'c.slice_key', 'c.slice_value', 'c.column_name', 'cast(c.bin_index as ' ~ text ~ ')']) }}
 ),
 bin_totals as (
   select
@@ -56,12 +56,8 @@ bin_shares as (
     {{ model_monitor.divide('b.cur_count', 't.cur_total') }} as q
   from paired_bins as b
   inner join bin_totals as t
-    on b.monitor_name = t.monitor_name
-    and b.window_start = t.window_start
-    and {{ model_monitor.same_value('b.model_version', 't.model_version') }}
-    and {{ model_monitor.same_value('b.slice_key', 't.slice_key') }}
-    and {{ model_monitor.same_value('b.slice_value', 't.slice_value') }}
-    and b.column_name = t.column_name
+    on {{ model_monitor.join_key(['t.monitor_name', 'cast(t.window_start as ' ~ text ~ ')', 't.model_version', 't.slice_key', 't.slice_value', 't.column_name']) }}
+    = {{ model_monitor.join_key(['b.monitor_name', 'cast(b.window_start as ' ~ text ~ ')', 'b.model_version', 'b.slice_key', 'b.slice_value', 'b.column_name']) }}
 ),
 bin_statistics as {{ model_monitor.materialized_cte() }} (
   select
@@ -128,8 +124,5 @@ select
   {{ model_monitor.reference_version_expr(monitors, versions, 'b.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('b.monitor_name', "'current'", 'b.window_start'), 'window_key') }}
 from bin_statistics as b
 left join recent_value_statistics as v
-  on b.monitor_name = v.monitor_name
-  and b.window_start = v.window_start
-  and {{ model_monitor.same_value('b.model_version', 'v.model_version') }}
-  and b.slice_id = v.slice_id
-  and b.column_name = v.column_name
+  on {{ model_monitor.join_key(['v.monitor_name', 'cast(v.window_start as ' ~ text ~ ')', 'v.model_version', 'v.slice_id', 'v.column_name']) }}
+  = {{ model_monitor.join_key(['b.monitor_name', 'cast(b.window_start as ' ~ text ~ ')', 'b.model_version', 'b.slice_id', 'b.column_name']) }}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import io
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -190,9 +191,7 @@ class Warehouse:
         if self.engine == "spark":
             _spark_insert(spark.Connection(spark.active()), name, cols, table, rows)
             return
-        from psycopg2.extras import execute_values
-
-        execute_values(cur, f"insert into {name} ({cols}) values %s", rows, page_size=1000)
+        _postgres_copy(cur, name, cols, rows)
 
     def read_table(self, relation: str) -> list[dict[str, Any]]:
         """Every row of a (fully qualified, quoted) relation."""
@@ -239,6 +238,38 @@ def _duckdb_insert(
         con.execute(f"insert into {name} ({cols}) select {', '.join(select)} from __mm_load")
     finally:
         con.unregister("__mm_load")
+
+
+def _copy_text(value: Any) -> str:
+    """One field of PostgreSQL's COPY text format: \\N for NULL, backslash escapes, exact
+    doubles (repr round-trips; NaN and the infinities are spelled as PostgreSQL reads them)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    text = str(value)
+    for char, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _postgres_copy(cur: Any, name: str, cols: str, rows: list[tuple[Any, ...]]) -> None:
+    """Bulk insert with COPY FROM STDIN: seconds for the 200k-row scale scenario, where
+    multi-row INSERTs take a minute."""
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(map(_copy_text, row)))
+        buffer.write("\n")
+    buffer.seek(0)
+    cur.copy_expert(f"copy {name} ({cols}) from stdin", buffer)
 
 
 def _spark_insert(

@@ -3,9 +3,10 @@
   column, in one pass over the rows: a cross join with the slice list and the column list.
   Output: monitor_name, row_id, window_kind, window_start, window_end, model_version, slice_index, slice_key, slice_value,
   slice_id (non-null join key), column_index, column_name, column_role, column_kind,
-  num_value (double, numerical columns), cat_value (string, categorical columns).
+  num_value (double, numerical columns), cat_value (string, categorical columns), and the
+  `extra_columns` of rows_cte (names) after model_version.
 -#}
-{% macro monitor_values(monitor, rows_cte) %}
+{% macro monitor_values(monitor, rows_cte, extra_columns=[]) %}
   {%- set lit = model_monitor.string_literal -%}
   {%- set numerical = monitor.columns | selectattr('kind', 'equalto', 'numerical') | list -%}
   {%- set categorical = monitor.columns | selectattr('kind', 'equalto', 'categorical') | list -%}
@@ -16,6 +17,9 @@
     r.window_start,
     r.window_end,
     r.model_version,
+    {%- for name in extra_columns %}
+    r.{{ name }},
+    {%- endfor %}
     slice_list.slice_index,
     slice_list.slice_key,
     {% if monitor.slices %}case slice_list.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as slice_value,

@@ -37,20 +37,28 @@ with
 {%- set i = loop.index %}
 {%- set name = model_monitor.string_literal(monitor.name) %}
 rows_{{ i }} as (
-  {{ model_monitor.monitor_rows(model_monitor.monitor_with_columns(monitor, 'numerical'), 'current', cutoffs.get(monitor.name)) }}
+  -- window_group numbers the (window, model version) pairs here, so that no join on them (a
+  -- null-safe one for model_version) is needed below
+  select r.*, dense_rank() over (order by r.window_start, r.model_version) as window_group
+  from ({{ model_monitor.monitor_rows(model_monitor.monitor_with_columns(monitor, 'numerical'), 'current', cutoffs.get(monitor.name)) }}) as r
 ),
 windows_{{ i }} as (
   -- group_id = window_group * 2^31 + series_id: unique while series stay below 2^31 and
   -- (window, model version) pairs below 2^32, far beyond any monitor
-  select window_start, model_version, row_number() over (order by window_start, model_version) as window_group
-  from (select distinct window_start, model_version from rows_{{ i }}) as w
+  select distinct window_start, model_version, window_group from rows_{{ i }}
 ),
 series_{{ i }} as (
-  select series_id, slice_index, slice_value, slice_id, column_name,
-    case column_name{% for column in monitor.columns if column.kind == 'numerical' %} when {{ model_monitor.string_literal(column.name) }} then {{ column.index }}{% endfor %} end as column_index,
-    value_count as ref_n, value_mean as ref_mean, value_stddev as ref_stddev
-  from {{ reference }}
-  where monitor_name = {{ name }} and value_rank = 1
+  -- series_key: column index and slice_id as one non-null text, the only join key of the
+  -- current points; PostgreSQL multiplies the selectivities of several (null-safe) key
+  -- clauses into an estimate of a few rows and then plans nested loops over millions
+  select *, {{ dbt.concat(['cast(column_index as ' ~ text ~ ')', "'|'", 'slice_id']) }} as series_key
+  from (
+    select series_id, slice_index, slice_value, slice_id, column_name,
+      case column_name{% for column in monitor.columns if column.kind == 'numerical' %} when {{ model_monitor.string_literal(column.name) }} then {{ column.index }}{% endfor %} end as column_index,
+      value_count as ref_n, value_mean as ref_mean, value_stddev as ref_stddev
+    from {{ reference }}
+    where monitor_name = {{ name }} and value_rank = 1
+  ) as s
 ),
 reference_ranks_{{ i }} as (
   -- one bigint join key (series, rank) hashes faster than the pair; ranks stay below 2^32
@@ -67,18 +75,19 @@ reference_points_{{ i }} as (
 current_points_{{ i }} as (
   -- distinct finite current values with their multiplicity, in series the reference has
   -- (grouped on integer indexes: narrower hash keys than the names)
-  select s.series_id, w.window_group * {{ group_key_base }} + s.series_id as group_id, p.x, p.x_count
+  select s.series_id, p.window_group * {{ group_key_base }} + s.series_id as group_id, p.x, p.x_count
   from (
-    select window_start, model_version, slice_index, slice_value, column_index, num_value as x, count(*) as x_count
-    from ({{ model_monitor.monitor_values(model_monitor.monitor_with_columns(monitor, 'numerical'), 'rows_' ~ i) }}) as v
-    where column_kind = 'numerical' and {{ model_monitor.is_finite('num_value') }}
-    group by window_start, model_version, slice_index, slice_value, column_index, num_value
+    select window_group,
+      {{ dbt.concat(['cast(column_index as ' ~ text ~ ')', "'|'", model_monitor.slice_id('slice_key', 'slice_value')]) }} as series_key,
+      x, x_count
+    from (
+      select window_group, slice_index, slice_key, slice_value, column_index, num_value as x, count(*) as x_count
+      from ({{ model_monitor.monitor_values(model_monitor.monitor_with_columns(monitor, 'numerical'), 'rows_' ~ i, ['window_group']) }}) as v
+      where column_kind = 'numerical' and {{ model_monitor.is_finite('num_value') }}
+      group by window_group, slice_index, slice_key, slice_value, column_index, num_value
+    ) as g
   ) as p
-  inner join series_{{ i }} as s
-    on s.column_index = p.column_index and s.slice_index = p.slice_index
-    and {{ model_monitor.same_value('s.slice_value', 'p.slice_value') }}
-  inner join windows_{{ i }} as w
-    on w.window_start = p.window_start and {{ model_monitor.same_value('w.model_version', 'p.model_version') }}
+  inner join series_{{ i }} as s on s.series_key = p.series_key
 ),
 current_cdf_{{ i }} as (
   -- summed as doubles (exact for counts below 2^53): a bigint sum is a 128-bit or decimal one on
