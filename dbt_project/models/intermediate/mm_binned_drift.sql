@@ -38,25 +38,42 @@ current_cells as (
   )
 ),
 reference_cells as (
-  select r.*, {{ model_monitor.slice_id('r.slice_key', 'r.slice_value') }} as slice_id
+  select r.*,
+    {{ model_monitor.join_key(['r.monitor_name', model_monitor.slice_id('r.slice_key', 'r.slice_value'), 'r.column_name', 'cast(r.cell_index as ' ~ text ~ ')']) }} as cell_key
   from {{ ref('monitor_value_cells') }} as r
   where r.window_kind = 'reference' and r.cell_index > 0 and r.monitor_name in {{ names }}
 ),
+-- every join below is on one key column (join_key, or an integer): on several clauses
+-- PostgreSQL multiplies their selectivities into a few rows and plans nested loops
 reference_totals as (
-  select monitor_name, slice_id, column_name, sum(value_count) as ref_n
+  select {{ model_monitor.join_key(['monitor_name', model_monitor.slice_id('slice_key', 'slice_value'), 'column_name']) }} as series_key,
+    sum(value_count) as ref_n
   from reference_cells
-  group by monitor_name, slice_id, column_name
+  group by monitor_name, slice_key, slice_value, column_name
 ),
 current_series as (
-  select series_id, monitor_name, window_start, model_version, slice_id, column_name, sum(value_count) as cur_n
+  select series_id, monitor_name, window_start, model_version, slice_id, column_name,
+    {{ model_monitor.join_key(['monitor_name', 'slice_id', 'column_name']) }} as series_key,
+    {{ model_monitor.join_key(['monitor_name', 'column_name']) }} as grid_key,
+    sum(value_count) as cur_n
   from current_cells
   group by series_id, monitor_name, window_start, model_version, slice_id, column_name
 ),
 reference_stddevs as (
   -- the exact population standard deviation of the reference slice, as exact mode normalizes by
-  select monitor_name, slice_id, column_name, value_stddev as ref_stddev
+  select {{ model_monitor.join_key(['monitor_name', 'slice_id', 'column_name']) }} as series_key, value_stddev as ref_stddev
   from {{ ref('mm_reference_numeric') }}
   where value_rank = 1 and monitor_name in {{ names }}
+),
+grid_cells as (
+  select {{ model_monitor.join_key(['monitor_name', 'column_name']) }} as grid_key, cell_index, lower_edge, upper_edge
+  from {{ ref('monitor_value_grid') }}
+  where monitor_name in {{ names }}
+),
+current_cell_counts as (
+  -- series_id * 2048 + cell_index: one integer key (grid cells number at most 1000)
+  select series_id * 2048 + cell_index as cell_id, value_count, edge_count, interior_min, interior_max, interior_sum
+  from current_cells
 ),
 grid_series as (
   -- every cell of the grid for every series on both sides: an empty cell still holds the gap
@@ -69,15 +86,11 @@ grid_series as (
     cast(coalesce(r.edge_count, 0) as {{ double }}) as ref_edge,
     r.interior_min as ref_min, r.interior_max as ref_max, coalesce(r.interior_sum, 0) as ref_inside_sum
   from current_series as s
-  inner join reference_totals as t
-    on s.monitor_name = t.monitor_name and s.slice_id = t.slice_id and s.column_name = t.column_name
-  inner join {{ ref('monitor_value_grid') }} as g
-    on s.monitor_name = g.monitor_name and s.column_name = g.column_name
-  left join current_cells as c
-    on c.series_id = s.series_id and c.cell_index = g.cell_index
+  inner join reference_totals as t on s.series_key = t.series_key
+  inner join grid_cells as g on s.grid_key = g.grid_key
+  left join current_cell_counts as c on c.cell_id = s.series_id * 2048 + g.cell_index
   left join reference_cells as r
-    on r.monitor_name = s.monitor_name and r.slice_id = s.slice_id and r.column_name = s.column_name
-    and r.cell_index = g.cell_index
+    on r.cell_key = {{ model_monitor.join_key(['s.monitor_name', 's.slice_id', 's.column_name', 'cast(g.cell_index as ' ~ text ~ ')']) }}
   where s.cur_n > 0 and t.ref_n > 0
 ),
 running_counts as (
@@ -142,6 +155,5 @@ select
   {{ model_monitor.reference_version_expr(binned, versions, 's.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('s.monitor_name', "'current'", 's.window_start'), 'window_key') }}
 from series_bounds as b
 inner join current_series as s on b.series_id = s.series_id
-left join reference_stddevs as d
-  on s.monitor_name = d.monitor_name and s.slice_id = d.slice_id and s.column_name = d.column_name
+left join reference_stddevs as d on s.series_key = d.series_key
 {%- endif %}
