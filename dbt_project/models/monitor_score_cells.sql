@@ -14,14 +14,15 @@
   arrived after the previous run's labels_as_of T. Those are merged: their stored rows plus, per
   prediction whose counted label arrived after T, +1 for its label's class and -1 for the class
   of the label that counted at T. The counts are the same as a recount (tests/integration/
-  test_binned_performance.py builds both).
+  test_binned_performance.py builds both). Reading this table while its rows are replaced is safe:
+  delete+insert writes the new rows to a temporary table first, BigQuery's insert_overwrite too,
+  and Spark's dynamic partition overwrite reads its source before it swaps the partitions.
 -#}
 {%- set monitors = model_monitor.get_monitors() | selectattr('performance_method', 'equalto', 'binned')
     | selectattr('task', 'equalto', 'binary') | selectattr('score_column') | list -%}
 {%- set versions = model_monitor.current_reference_versions() -%}
 {%- set plans = model_monitor.outcome_window_plans(monitors, versions) -%}
 {%- set with_reference = model_monitor.reference_monitors_to_build(monitors, versions, "window_kind = 'reference'") | map(attribute='name') | list -%}
-{%- set merges = model_monitor.score_state_merges() -%}
 {%- set text = dbt.type_string() -%}
 {%- set bigint = dbt.type_bigint() -%}
 {%- set counts = ['prediction_count', 'positive_edge_count', 'negative_edge_count', 'positive_interior_count', 'negative_interior_count'] -%}
@@ -44,7 +45,7 @@ with
 {%- set label_column = monitor.columns | selectattr('role', 'equalto', 'label') | first -%}
 {%- set label_class = model_monitor._binary_class('r.v_' ~ label_column.index, monitor.positive_values) if label_column else 'cast(null as ' ~ text ~ ')' -%}
 {%- set plan = plans.get(monitor.name, {}) -%}
-{%- set merged = plan.label_windows if merges and plan.cutoff is not none and plan.previous_labels_as_of is not none else [] -%}
+{%- set merged = plan.label_windows if plan.cutoff is not none and plan.previous_labels_as_of is not none else [] -%}
 {%- set recounted = {'cutoff': plan.cutoff, 'extra_windows': plan.extra_windows | reject('in', merged) | list} -%}
 {%- set keys -%}
   r.monitor_name, r.window_kind, r.window_start, r.window_end, r.model_version, r.v_{{ score_index }}{% for slice in monitor.slices %}, r.s_{{ loop.index }}{% endfor %}
@@ -97,7 +98,7 @@ cell_counts as (
   {%- set score_index = (monitor.columns | selectattr('role', 'equalto', 'score') | first).index -%}
   {%- set plan = plans.get(monitor.name, {}) %}
   {% if not loop.first %}union all {% endif %}{{ model_monitor.score_cell_counts(monitor, 'rows_' ~ i, 'edges_' ~ i, score_index) }}
-  {%- if merges and plan.cutoff is not none and plan.previous_labels_as_of is not none and plan.label_windows %}
+  {%- if plan.cutoff is not none and plan.previous_labels_as_of is not none and plan.label_windows %}
   union all {{ model_monitor.score_cell_counts(monitor, 'label_deltas_' ~ i, 'edges_' ~ i, score_index) }}
   union all select * from stored_{{ i }}
   {%- endif %}
