@@ -3,12 +3,14 @@
           partition_by=model_monitor.incremental_partition_by('window_key'), on_schema_change='fail') }}
 -- depends_on: {{ ref('mm_reference_versions') }}
 -- depends_on: {{ ref('mm_score_calibration') }}
+-- depends_on: {{ ref('monitor_score_cells') }}
 {#-
   Model performance per window (the reference's own included), model version, slice and metric:
   realized metrics from labeled rows (binary, multiclass, regression), and for binary monitors
   with a score the CBPE estimate from every scored row. One row per metric; an undefined value is
   NULL with its undefined_reason. Late labels recompute the windows they land in (see
-  outcome_window_plans).
+  outcome_window_plans). Monitors with performance_method binned take ROC AUC and average
+  precision from monitor_score_cells, with error_bound (0 for every exactly computed value).
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
 {%- set versions = model_monitor.current_reference_versions() -%}
@@ -18,6 +20,9 @@
 {%- set by_task = {'binary': [], 'multiclass': [], 'regression': []} -%}
 {%- for monitor in monitors -%}{%- do by_task[monitor.task].append(monitor) -%}{%- endfor -%}
 {%- set scored = by_task.binary | selectattr('score_column') | list -%}
+{%- set binned = scored | selectattr('performance_method', 'equalto', 'binned') | list -%}
+{%- set binned_names = binned | map(attribute='name') | list -%}
+{%- set binned_list -%}{% for name in binned_names %}{{ lit(name) }}{% if not loop.last %}, {% endif %}{% endfor %}{%- endset -%}
 {%- set g = model_monitor.metric_group_columns() %}
 with
 {% for monitor in monitors %}
@@ -55,8 +60,14 @@ scored_groups as (
   from (select distinct {{ g }} from scored_outcomes) as d
 ),
 score_aggregates as (
-  {{ model_monitor.score_aggregates_sql('scored_outcomes', 'scored_groups', model_monitor.monitor_setting_sql(scored, 'calibration_bins')) }}
+  {{ model_monitor.score_aggregates_sql('scored_outcomes', 'scored_groups', model_monitor.monitor_setting_sql(scored, 'calibration_bins'),
+      scored | rejectattr('name', 'in', binned_names) | map(attribute='name') | list if binned else none) }}
 ),
+{%- if binned %}
+binned_score_aggregates as (
+  {{ model_monitor.binned_score_aggregates_sql(ref('monitor_score_cells'), 'scored_groups', binned) }}
+),
+{%- endif %}
 calibrated_rows as (
   -- every scored row (labeled or not) with its CBPE-calibrated probability
   select o.*, coalesce(c.calibrated_probability, o.score) as probability
@@ -77,7 +88,13 @@ metrics as (
   {%- set parts = [] %}
   {%- if by_task.binary %}{% do parts.append(model_monitor.binary_count_metrics('binary_confusion')) %}{% endif %}
   {%- if scored %}
+    {%- if binned %}
+    {%- do parts.append('select * from (' ~ model_monitor.binary_score_metrics('score_aggregates') ~ ') as exact_score_rows'
+        ~ " where metric_name not in ('roc_auc', 'average_precision') or monitor_name not in (" ~ binned_list ~ ')') %}
+    {%- do parts.append(model_monitor.binned_score_metrics('binned_score_aggregates')) %}
+    {%- else %}
     {%- do parts.append(model_monitor.binary_score_metrics('score_aggregates')) %}
+    {%- endif %}
     {%- do parts.append(model_monitor.cbpe_metrics('calibrated_rows', 'scored_groups')) %}
   {%- endif %}
   {%- if by_task.multiclass %}
@@ -94,6 +111,7 @@ select
   m.metric_name,
   m.class_label,
   m.metric_value,
+  case when m.metric_value is not null then m.error_bound end as error_bound,
   m.labeled_count,
   case when m.metric_value is null then m.undefined_reason end as undefined_reason,
   {{ model_monitor.labels_as_of_expr(monitors, plans, 'm.monitor_name') }} as labels_as_of,

@@ -130,6 +130,8 @@ def monitors(raw_schema: str) -> list[dict[str, Any]]:
             "status_column": "status",
             "window_grain": "day",
             "slices": ["plan"],
+            "performance_method": "binned",
+            "grid_cells": 50,
         },
         {
             "name": "churn_threshold",

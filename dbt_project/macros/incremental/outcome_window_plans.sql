@@ -8,7 +8,10 @@
   L - label_lookback_windows. Also every older window whose prediction count changed since the
   last run (changed_windows: a late day, late or deleted rows). Every outcome table gets the
   same plan.
-  labels_as_of is the labels' newest timestamp now, stored with the rows.
+  labels_as_of is the labels' newest timestamp now, stored with the rows. Also, for a model that
+  merges late labels into stored counts (monitor_score_cells): previous_labels_as_of (the stored
+  T, or none) and label_windows, the extra windows recomputed only because a label arrived after
+  T (not changed, older than the cutoff).
 -#}
 {% macro outcome_window_plans(monitors, versions) %}
   {%- set plans = {} -%}
@@ -36,7 +39,8 @@
       {%- set newest = run_query("select max(" ~ q(labels.timestamp_column) ~ ") from " ~ labels.relation).rows[0][0] -%}
       {%- set labels_as_of = model_monitor._timestamp_text(newest) -%}
     {%- endif -%}
-    {%- set plan = {'cutoff': none, 'extra_windows': [], 'labels_as_of': labels_as_of} -%}
+    {%- set plan = {'cutoff': none, 'extra_windows': [], 'labels_as_of': labels_as_of,
+                    'previous_labels_as_of': none, 'label_windows': []} -%}
     {%- set previous = state.get(monitor.name) -%}
     {%- if stored_versions.get(monitor.name) == [versions.get(monitor.name)] and previous is not none and previous[1] is not none -%}
       {%- set last_start = model_monitor._as_datetime(previous[1]) -%}
@@ -61,10 +65,14 @@
         {%- for row in run_query(late).rows -%}
           {%- do plan.extra_windows.append(model_monitor._timestamp_text(row[0])) -%}
         {%- endfor -%}
+        {%- do plan.update({'previous_labels_as_of': stored_as_of}) -%}
       {%- endif -%}
       {%- set cutoff = cutoff.strftime('%Y-%m-%d %H:%M:%S') -%}
       {%- for window_start in changed.get(monitor.name, []) if window_start < cutoff and window_start not in plan.extra_windows -%}
         {%- do plan.extra_windows.append(window_start) -%}
+      {%- endfor -%}
+      {%- for window_start in plan.extra_windows if window_start[:19] not in changed.get(monitor.name, []) -%}
+        {%- do plan.label_windows.append(window_start) -%}
       {%- endfor -%}
       {%- do plan.update({'cutoff': cutoff}) -%}
     {%- endif -%}

@@ -24,9 +24,11 @@
   expected_calibration_error, labeled_count (labeled rows with a finite score), labeled_rows
   (labeled rows, scored or not: no labels and no scores are different reasons for a NULL).
   `bins_sql` gives each row's calibration bin count for its monitor. `groups_cte` has the group
-  columns and a unique integer group_id, the key the sort by score partitions on.
+  columns and a unique integer group_id, the key the sort by score partitions on. `sorted_monitors`
+  (names; default all) limits the sort behind ROC AUC and average precision to those monitors: the
+  others (performance_method binned) get theirs from monitor_score_cells.
 -#}
-{% macro score_aggregates_sql(outcomes_cte, groups_cte, bins_sql) %}
+{% macro score_aggregates_sql(outcomes_cte, groups_cte, bins_sql, sorted_monitors=none) %}
   {%- set double = model_monitor.type_double() -%}
   {%- set g = model_monitor.metric_group_columns() %}
   select
@@ -59,6 +61,9 @@
         inner join {{ groups_cte }} as numbered
           on {{ model_monitor.same_metric_group('o', 'numbered') }}
         where o.label_class is not null and {{ model_monitor.is_finite('o.score') }}
+          {%- if sorted_monitors is not none %}
+          and {% if sorted_monitors %}o.monitor_name in ({% for name in sorted_monitors %}{{ model_monitor.string_literal(name) }}{% if not loop.last %}, {% endif %}{% endfor %}){% else %}1 = 0{% endif %}
+          {%- endif %}
         group by numbered.group_id, o.score
       ) as p
     ) as ranked

@@ -1,5 +1,6 @@
 {{ config(materialized='table') }}
 -- depends_on: {{ ref('monitor_performance') }}
+-- depends_on: {{ ref('monitor_score_cells') }}
 -- depends_on: {{ ref('monitor_calibration') }}
 -- depends_on: {{ ref('monitor_confusion_matrix') }}
 -- depends_on: {{ ref('monitor_residuals') }}

@@ -5,6 +5,7 @@
 -- depends_on: {{ ref('monitor_drift') }}
 -- depends_on: {{ ref('monitor_operations') }}
 -- depends_on: {{ ref('monitor_performance') }}
+-- depends_on: {{ ref('monitor_score_cells') }}
 -- depends_on: {{ ref('monitor_calibration') }}
 -- depends_on: {{ ref('monitor_confusion_matrix') }}
 -- depends_on: {{ ref('monitor_residuals') }}
