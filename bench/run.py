@@ -30,7 +30,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import measure  # noqa: E402
 import report  # noqa: E402
 import scenario  # noqa: E402
-from peer_env import PeerEnvError, ensure_peer_env, peer_python  # noqa: E402
+from peer_env import EVIDENTLY, PeerEnvError  # noqa: E402
 
 CHECKOUT = BENCH_DIR.parent
 PACKAGE_DIR = CHECKOUT / "dbt_project"
@@ -193,7 +193,7 @@ def run(args: argparse.Namespace, say=print) -> dict:
     peer_ready = None
     if not args.skip_peer:
         try:
-            say(f"bench: peer environment: {ensure_peer_env(logs / 'peer_env.log')}")
+            say(f"bench: peer environment: {EVIDENTLY.ensure(logs / 'peer_env.log')}")
             peer_ready = True
         except PeerEnvError as error:
             say(str(error))
@@ -267,10 +267,10 @@ def _peers(
     if not peer_ready:
         return [measure.StepResult(report.PEER, [], "not available")]
     if pooled:
-        peer = step(report.PEER, [str(peer_python()), str(BENCH_DIR / "peer.py"), str(database)])
+        peer = step(report.PEER, [str(EVIDENTLY.python), str(BENCH_DIR / "peer.py"), str(database)])
         peer.detail.update(_json_tail(peer.log))
     if args.peer_per_window:
-        windows = step(report.PEER_WINDOWS, [str(peer_python()), str(BENCH_DIR / "peer.py"),
+        windows = step(report.PEER_WINDOWS, [str(EVIDENTLY.python), str(BENCH_DIR / "peer.py"),
                                              str(database), "--per-window"])  # fmt: skip
         windows.detail.update(_json_tail(windows.log))
     return []  # step() already recorded them
