@@ -255,10 +255,24 @@ def generate(
     )
 
 
+def _append_cutoff() -> pd.Timestamp:
+    """The end of the appended day: labels that arrive before it are appended with it."""
+    return pd.Timestamp(START + np.timedelta64(HISTORY_DAYS + 1, "D"))
+
+
+def appended_rows_sql() -> dict[str, str]:
+    """The appended day's rows, per table they go into (read before append_day moves them)."""
+    cutoff = _append_cutoff().isoformat(sep=" ")
+    return {
+        "predictions": f"select * from {RAW_SCHEMA}.predictions_next",
+        "labels": f"select * from {RAW_SCHEMA}.labels_pending "
+        f"where labeled_at < timestamp '{cutoff}'",
+    }
+
+
 def append_day(duckdb_path: Path) -> dict[str, int]:
     """Move the next day's predictions, and the labels that arrive that day, into the log."""
-    day_end = START + np.timedelta64(HISTORY_DAYS + 1, "D")
-    cutoff = pd.Timestamp(day_end).to_pydatetime()
+    cutoff = _append_cutoff().to_pydatetime()
     with duckdb.connect(str(duckdb_path)) as con:
         con.execute("begin")
         predictions = con.execute(
