@@ -112,3 +112,22 @@ def test_scaling_targets_compare_with_a_baseline_of_another_size(
     assert verdicts["model-monitor evaluate peak memory flat in rows"] == cli_verdict
     assert verdicts["full build cpu time linear in rows"] == cpu_verdict
     assert _verdicts(large)["full build time linear in rows"] == "not measured"
+
+
+def test_table_prints_each_build_against_each_peer_and_why_a_peer_was_skipped() -> None:
+    steps = [
+        _step(report.FULL, 150, 280, 1300),
+        _step(FULL_BINNED, 40, 60, 900),
+        _step(report.PEER, 280, 290, 9900),
+        {**_step(report.NANNYML, 0, 0, 0, status="skipped"), "detail": {"reason": "skipped: big"}},
+    ]
+    result = _result(10_000_000, steps)
+    result["meta"].update(days=30, appended_rows=1, reference_rows=2, features=15, cpus=2,
+                          memory_gb=23.5, drift_methods=["exact", "binned"],
+                          duckdb_memory_limit="1GB")  # fmt: skip
+    result["targets"] = report.targets_json(report.targets(result, None))
+    printed = report.table(result)
+    assert "evidently peer / dbt build (full): wall 1.87x" in printed
+    assert "evidently peer / dbt build (full, binned): wall 7.00x" in printed
+    assert "nannyml peer / " not in printed
+    assert "    skipped: big" in printed
