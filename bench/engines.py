@@ -346,6 +346,35 @@ def _spark_sql(workdir: Path, statements: list[str]) -> None:
         raise EngineError(f"bench: creating the Spark tables failed (log: {log})")
 
 
+def pg_server_cpu_seconds() -> float | None:
+    """CPU seconds the PostgreSQL server has used so far: its postmaster's own and its exited
+    children's (`cutime`, `cstime`), plus every live child's; None if it is not on this host."""
+    with _pg_connect() as con, con.cursor() as cur:
+        cur.execute("select pg_backend_pid()")
+        backend = cur.fetchone()[0]
+    try:
+        postmaster = _proc_stat(backend)[1]
+    except OSError:
+        return None  # the server is on another machine (or its /proc is not readable)
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = sum(_proc_stat(postmaster)[2:6])  # utime, stime, cutime, cstime
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = _proc_stat(int(entry.name))
+            except OSError:
+                continue  # gone meanwhile
+            if stat[1] == postmaster:
+                total += stat[2] + stat[3]
+    return total / ticks
+
+
+def _proc_stat(pid: int) -> tuple[int, int, int, int, int, int]:
+    """(pid, ppid, utime, stime, cutime, cstime) from /proc/PID/stat, in clock ticks."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (pid, int(fields[1]), *(int(fields[i]) for i in (11, 12, 13, 14)))
+
+
 def table_sizes(target: BuildTarget) -> dict[str, int] | None:
     """Rows of each published monitor_* table (None on Spark: a session costs ~20 s)."""
     if target.engine == "duckdb":

@@ -259,9 +259,13 @@ def run(args: argparse.Namespace, say=print) -> dict:
         log = logs / f"{len(steps):02d}_{name.split()[0]}{_method_tag(name)}.log"
         # a Spark step's JVM outlives its Python process: wait for it and count it
         spark = target is not None and target.engine == "spark"
+        postgres = target is not None and target.engine == "postgres"
+        server_before = engines.pg_server_cpu_seconds() if postgres else None
         result = measure.measure(name, command, log, cwd=target.project if target else workdir,
                                  env=_env(home), whole_tree=spark, **kwargs)  # fmt: skip
         result.detail["uptime_before"] = load
+        if server_before is not None:
+            _add_server_cpu(result, engines.pg_server_cpu_seconds() - server_before)
         if spark:
             result.detail["measured"] = "whole process tree, JVM included (measure.py)"
         steps.append(result)
@@ -312,6 +316,13 @@ def run(args: argparse.Namespace, say=print) -> dict:
             )
             detail[f"monitor_table_rows_incremental{sfx}"] = engines.table_sizes(target)
     return _document(args, started, gen, steps, detail, source)
+
+
+def _add_server_cpu(result: measure.StepResult, server: float) -> None:
+    """A PostgreSQL step's CPU time is the client's (dbt, the CLI) plus the server's."""
+    result.detail["client_cpu_seconds"] = result.cpu_seconds
+    result.detail["server_cpu_seconds"] = round(server, 2)
+    result.cpu_seconds = round((result.cpu_seconds or 0) + server, 2)
 
 
 def _method_tag(name: str) -> str:
