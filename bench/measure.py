@@ -4,6 +4,12 @@ With GNU time (`/usr/bin/time -v`) the peak is its "Maximum resident set size": 
 resident set of any process of the step (dbt, DuckDB and the CLI each run in one process, so
 that is the step's). Without it, a small Python wrapper waits for the command and reports
 `resource.getrusage(RUSAGE_CHILDREN)`, which is the same number.
+
+A step whose command leaves a process behind to exit on its own (PySpark starts its JVM and does
+not wait for it: the JVM exits when the Python process's pipe closes) is measured with the
+wrapper as a child subreaper (`whole_tree=True`): the orphan is reparented to the wrapper, which
+waits for it, so its CPU time and peak memory count and the wall time ends when it has exited.
+GNU time would miss the JVM entirely.
 """
 
 from __future__ import annotations
@@ -19,13 +25,24 @@ from pathlib import Path
 GNU_TIME = Path("/usr/bin/time")
 
 _WRAPPER = """
-import resource, subprocess, sys
+import ctypes, os, resource, subprocess, sys, time
+if sys.argv[2] == "--whole-tree":
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    del sys.argv[2]
 code = subprocess.call(sys.argv[2:])
+deadline = time.monotonic() + 120  # orphans reparented to us: wait for them, within reason
+while time.monotonic() < deadline:
+    try:
+        if os.waitpid(-1, os.WNOHANG) == (0, 0):
+            time.sleep(0.2)
+    except ChildProcessError:
+        break
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as out:
     out.write(f"Maximum resident set size (kbytes): {usage.ru_maxrss}\\n")
     out.write(f"User time (seconds): {usage.ru_utime}\\n")
     out.write(f"System time (seconds): {usage.ru_stime}\\n")
+    out.write(f"File system outputs: {usage.ru_oublock}\\n")
 sys.exit(code)
 """
 
@@ -68,14 +85,18 @@ def measure(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
     ok_codes: tuple[int, ...] = (0,),
+    whole_tree: bool = False,
 ) -> StepResult:
-    """Run `command`, its output to `log_path`; return wall time, peak RSS and CPU time."""
+    """Run `command`, its output to `log_path`; return wall time, peak RSS and CPU time.
+
+    With `whole_tree`, processes the command leaves behind are waited for and counted too."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     stats_path = log_path.with_suffix(".rusage")
-    if GNU_TIME.exists():
+    if GNU_TIME.exists() and not whole_tree:
         wrapped = [str(GNU_TIME), "-v", "-o", str(stats_path), *command]
     else:
-        wrapped = [sys.executable, "-c", _WRAPPER, str(stats_path), *command]
+        tree = ["--whole-tree"] if whole_tree else []
+        wrapped = [sys.executable, "-c", _WRAPPER, str(stats_path), *tree, *command]
     load_before = os.getloadavg()
     began = time.perf_counter()
     with log_path.open("w", encoding="utf-8") as log:

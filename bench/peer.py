@@ -23,30 +23,8 @@ import duckdb
 import pandas as pd
 from evidently import BinaryClassification, DataDefinition, Dataset, Report
 from evidently.presets import ClassificationPreset, DataDriftPreset
+from peer_data import CURRENT_SQL, PREDICTION, REFERENCE_SQL, SCORE, TARGET, load_frame
 from scenario import CATEGORICAL, NUMERICAL, SEGMENT_COLUMN
-
-TARGET = "churned"
-PREDICTION = "predicted_churn"
-SCORE = "churn_score"
-
-# The latest label of each prediction that arrived before the history ended (the same rule as the
-# package's); predictions without one keep a NULL label.
-CURRENT_SQL = f"""
-with latest_labels as (
-    select prediction_id, arg_max({TARGET}, labeled_at) as {TARGET}
-    from raw.labels group by prediction_id
-)
-select p.* exclude (prediction_id), l.{TARGET}
-from raw.predictions as p left join latest_labels as l using (prediction_id)
-"""
-
-
-def _load(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    """A query into pandas, text columns as `category` (what a careful user does at 10M rows)."""
-    frame = con.execute(sql).df()
-    for column in (*CATEGORICAL, SEGMENT_COLUMN):
-        frame[column] = frame[column].astype("category")
-    return frame
 
 
 def _definition() -> DataDefinition:
@@ -81,8 +59,8 @@ def per_window(path: str) -> None:
     """Both reports per day and slice value (and the whole population), like the package."""
     clock = time.perf_counter()
     with duckdb.connect(path, read_only=True) as con:
-        reference = _load(con, "select * from raw.reference")
-        current = _load(con, CURRENT_SQL)
+        reference = load_frame(con, REFERENCE_SQL)
+        current = load_frame(con, CURRENT_SQL)
     load = time.perf_counter() - clock
     clock = time.perf_counter()
     definition = _definition()
@@ -105,8 +83,8 @@ def main(path: str) -> None:
     clock = time.perf_counter()
     timings: dict[str, float] = {}
     with duckdb.connect(path, read_only=True) as con:
-        reference = _load(con, "select * from raw.reference")
-        current = _load(con, CURRENT_SQL).drop(columns=["predicted_at"])
+        reference = load_frame(con, REFERENCE_SQL)
+        current = load_frame(con, CURRENT_SQL).drop(columns=["predicted_at"])
     timings["load"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

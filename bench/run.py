@@ -1,12 +1,14 @@
-"""The benchmark, one command: generate a scenario, build it with dbt, run the CLI and the peer.
+"""The benchmark, one command: generate a scenario, build it with dbt, run the CLI and the peers.
 
-    .venv/bin/python bench/run.py [--rows N | --large] [--skip-peer] [--out bench/results.json]
+    .venv/bin/python bench/run.py [--rows N | --large] [--engine duckdb|postgres|spark]
+        [--drift-method exact|binned|both] [--skip-peer] [--out bench/results.json]
 
 Each measured step is its own process (see measure.py): a full `dbt build` of the package on 30
-days of predictions, `model-monitor evaluate` on the result, Evidently's data drift and
-classification reports on the same data in bench/.venv, then one more day appended and an
-incremental `dbt build`. Prints a table of wall times, peak memory and ratios, writes it as JSON.
-See docs/benchmark.md.
+days of predictions on the chosen engine (once per drift method), `model-monitor evaluate` on the
+result, Evidently's data drift and classification reports (bench/.venv) and NannyML's daily drift
+and CBPE (bench/.venv-nannyml) on the same data, then one more day appended and an incremental
+`dbt build`. Prints a table of wall times, CPU times, peak memory, ratios and targets, writes it
+as JSON. See docs/benchmark.md.
 """
 
 from __future__ import annotations
@@ -27,26 +29,49 @@ import numpy as np
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
+import engines  # noqa: E402
 import measure  # noqa: E402
 import report  # noqa: E402
 import scenario  # noqa: E402
-from peer_env import PeerEnvError, ensure_peer_env, peer_python  # noqa: E402
+from peer_env import EVIDENTLY, NANNYML, PeerEnv, PeerEnvError  # noqa: E402
 
 CHECKOUT = BENCH_DIR.parent
 PACKAGE_DIR = CHECKOUT / "dbt_project"
 PROJECT_TEMPLATE = BENCH_DIR / "project"
-PROFILE = "model_monitor_bench"
 DEFAULT_ROWS = 1_000_000
 LARGE_ROWS = 10_000_000
 DBT_THREADS = 2  # the machine's cores; DuckDB parallelises each query on its own
 SLOWEST_MODELS = 8
+# Peak memory of each peer per prediction (pandas frames of the reference and the history, and
+# what the library builds from them), to skip a peer whose data would not fit in memory.
+PEER_BYTES_PER_ROW = {
+    report.PEER: (1_000, "Evidently peaked at 9,964 MB on 10M rows"),
+    report.PEER_WINDOWS: (1_000, "Evidently per window peaked at 9,954 MB on 10M rows"),
+    report.NANNYML: (1_000, "NannyML grew 610 -> 984 MB from 200k to 600k rows, 935 bytes a row"),
+}
+PEER_MEMORY_SHARE = 0.8  # of MemAvailable: what a peer may be expected to take
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="predictions in 30 days")
     parser.add_argument("--large", action="store_true", help=f"{LARGE_ROWS:,} predictions")
-    parser.add_argument("--skip-peer", action="store_true", help="do not run the Evidently peer")
+    parser.add_argument(
+        "--engine",
+        choices=engines.ENGINES,
+        default="duckdb",
+        help="where dbt builds and the CLI runs (the data is generated into DuckDB and copied "
+        "there; the peers read the DuckDB copy); postgres reads MM_PG_* (scripts/postgres.sh)",
+    )
+    parser.add_argument(
+        "--drift-method",
+        choices=(report.EXACT, report.BINNED, "both"),
+        default=report.EXACT,
+        help="the package's drift_method and performance_method; both: one build of each, "
+        "each on its own copy of the data, and the peers once",
+    )
+    parser.add_argument("--skip-peer", action="store_true", help="run neither Python peer")
+    parser.add_argument("--skip-nannyml", action="store_true", help="do not run the NannyML peer")
     parser.add_argument(
         "--peer-per-window",
         action="store_true",
@@ -69,7 +94,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=scenario.SEED)
     parser.add_argument(
         "--memory-limit",
-        help="DuckDB memory_limit for the dbt builds, e.g. 4GB (default: DuckDB's, 80%% of RAM)",
+        help="DuckDB memory_limit for the dbt builds, e.g. 4GB (default: none written, DuckDB's "
+        "own, 80%% of RAM)",
     )
     parser.add_argument(
         "--dbt-threads",
@@ -95,41 +121,19 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--only-peer-per-window and --skip-peer exclude each other")
     if args.peer_per_window_from and (args.peer_per_window or args.only_peer_per_window):
         parser.error("--peer-per-window-from replaces --peer-per-window")
+    if args.memory_limit and args.engine != "duckdb":
+        parser.error("--memory-limit is DuckDB's; it does not apply to --engine " + args.engine)
     args.peer_per_window = args.peer_per_window or args.only_peer_per_window
+    both = args.drift_method == "both"
+    args.methods = [report.EXACT, report.BINNED] if both else [args.drift_method]
+    if args.engine == "spark":
+        args.dbt_threads = engines.SPARK_THREADS
     return args
 
 
-def _prepare(workdir: Path, memory_limit: str | None, threads: int) -> tuple[Path, Path]:
-    """A fresh copy of the bench project, its packages.yml and profile; no old database."""
-    project = workdir / "project"
-    if project.exists():
-        shutil.rmtree(project)
-    workdir.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(PROJECT_TEMPLATE, project)
-    (project / "packages.yml").write_text(
-        f'packages:\n  - local: "{PACKAGE_DIR}"\n', encoding="utf-8"
-    )
-    database = workdir / "bench.duckdb"
-    for stale in (database, database.with_name(database.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    (workdir / "profiles.yml").write_text(
-        f"{PROFILE}:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
-        f'      path: "{database}"\n      threads: {threads}\n'
-        + (
-            f'      settings:\n        memory_limit: "{memory_limit}"\n'
-            # DuckDB's advice under a tight limit; the tables' row order carries no meaning
-            "        preserve_insertion_order: false\n"
-            if memory_limit
-            else ""
-        ),
-        encoding="utf-8",
-    )
-    return project, database
-
-
-def _env(workdir: Path) -> dict[str, str]:
+def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(DBT_PROFILES_DIR=str(workdir), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    env.update(DBT_PROFILES_DIR=str(home), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     return env
 
 
@@ -170,110 +174,207 @@ def _evaluate_available(env: dict[str, str]) -> bool:
     )
 
 
-def _table_sizes(database: Path) -> dict[str, int]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        tables = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_name like 'monitor%' order by table_name"
-        ).fetchall()
-        return {
-            name: con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
-            for schema, name in tables
-        }
+def _package_knows_methods() -> bool:
+    """The package's config reads `drift_method` (added in issue 12; older packages reject it)."""
+    macros = PACKAGE_DIR / "macros" / "config"
+    return any("drift_method" in f.read_text(encoding="utf-8") for f in macros.rglob("*.sql"))
+
+
+def _peer_plan(args: argparse.Namespace, logs: Path, say) -> dict[str, tuple[PeerEnv | None, str]]:
+    """Each peer step: its environment, or None and why it does not run ("skipped: ..." when
+    left out on purpose or too large for memory, else why its environment is not available)."""
+    wanted = [(report.PEER, EVIDENTLY), (report.NANNYML, NANNYML)]
+    if args.peer_per_window:
+        wanted.append((report.PEER_WINDOWS, EVIDENTLY))
+    if args.only_peer_per_window:
+        wanted = wanted[2:]
+    plan: dict[str, tuple[PeerEnv | None, str]] = {}
+    available = _mem_available()
+    for name, env in wanted:
+        bytes_per_row, basis = PEER_BYTES_PER_ROW[name]
+        need = args.rows * bytes_per_row
+        if args.skip_peer or (name == report.NANNYML and args.skip_nannyml):
+            plan[name] = (
+                None,
+                "skipped: --skip-peer" if args.skip_peer else "skipped: --skip-nannyml",
+            )
+        elif need > PEER_MEMORY_SHARE * available:
+            reason = (
+                f"skipped: {args.rows:,} rows would need about {need / 2**30:.0f} GB in pandas "
+                f"({bytes_per_row:,} bytes a row: {basis}), more than "
+                f"{PEER_MEMORY_SHARE:.0%} of the {available / 2**30:.1f} GB available"
+            )
+            plan[name] = (None, reason)
+        else:
+            try:
+                say(f"bench: {name} environment: {env.ensure(logs / f'{env.name}_env.log')}")
+                plan[name] = (env, "")
+            except PeerEnvError as error:
+                plan[name] = (None, str(error))
+        if plan[name][0] is None:
+            say(f"bench: {name} not run ({plan[name][1]})")
+    return plan
+
+
+def _mem_available() -> int:
+    """MemAvailable of /proc/meminfo, in bytes."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) * 1024
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def run(args: argparse.Namespace, say=print) -> dict:
     """Every step in order; returns the result document."""
     workdir = args.workdir.resolve()
     logs = workdir / "logs"
-    project, database = _prepare(workdir, args.memory_limit, args.dbt_threads)
-    env = _env(workdir)
+    source = workdir / "bench.duckdb"  # what the generator writes and the peers read
+    workdir.mkdir(parents=True, exist_ok=True)
+    if report.BINNED in args.methods and not _package_knows_methods():
+        raise SystemExit(
+            f"bench: --drift-method {args.drift_method} writes the monitor keys drift_method and "
+            f"performance_method, which the package in {PACKAGE_DIR} does not read yet"
+        )
+    targets = engines.build_targets(args.engine, args.methods, workdir)
+    try:
+        engines.reset(args.engine, workdir)
+    except engines.EngineError as error:
+        raise SystemExit(str(error)) from None
+    for stale in (source, source.with_name(source.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    for target in targets:
+        engines.write_project(target, PROJECT_TEMPLATE, PACKAGE_DIR, args.memory_limit,
+                              args.dbt_threads)  # fmt: skip
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    say(f"bench: {args.rows:,} predictions in {workdir}; {measure.uptime()}")
-    peer_ready = None
-    if not args.skip_peer:
-        try:
-            say(f"bench: peer environment: {ensure_peer_env(logs / 'peer_env.log')}")
-            peer_ready = True
-        except PeerEnvError as error:
-            say(str(error))
-            peer_ready = False
+    say(f"bench: {args.rows:,} predictions in {workdir}, engine {args.engine}, "
+        f"drift method {', '.join(args.methods)}; {measure.uptime()}")  # fmt: skip
+    plan = _peer_plan(args, logs, say)
     steps: list[measure.StepResult] = []
     detail: dict[str, object] = {}
 
-    def step(name: str, command: list[str], **kwargs) -> measure.StepResult:
+    def step(name: str, command: list[str], target=None, **kwargs) -> measure.StepResult:
         load = measure.uptime()
         say(f"bench: {name} ... ({load})")
-        result = measure.measure(name, command, logs / f"{len(steps):02d}_{name.split()[0]}.log",
-                                 cwd=project, env=env, **kwargs)  # fmt: skip
+        home = target.home if target else workdir
+        log = logs / f"{len(steps):02d}_{name.split()[0]}{_method_tag(name)}.log"
+        # a Spark step's JVM outlives its Python process: wait for it and count it
+        spark = target is not None and target.engine == "spark"
+        postgres = target is not None and target.engine == "postgres"
+        server_before = engines.pg_server_cpu_seconds() if postgres else None
+        result = measure.measure(name, command, log, cwd=target.project if target else workdir,
+                                 env=_env(home), whole_tree=spark, **kwargs)  # fmt: skip
         result.detail["uptime_before"] = load
+        if server_before is not None:
+            _add_server_cpu(result, engines.pg_server_cpu_seconds() - server_before)
+        if spark:
+            result.detail["measured"] = "whole process tree, JVM included (measure.py)"
         steps.append(result)
-        say(f"bench:   {result.status}: {result.wall_seconds:.1f}s, peak {result.peak_rss_mb} MB")
+        say(f"bench:   {result.status}: {result.wall_seconds:.1f}s, cpu {result.cpu_seconds}s, "
+            f"peak {result.peak_rss_mb} MB")  # fmt: skip
         return result
 
     py = sys.executable
-    gen = step(report.GENERATE, [py, str(BENCH_DIR / "scenario.py"), "generate", str(database),
+    gen = step(report.GENERATE, [py, str(BENCH_DIR / "scenario.py"), "generate", str(source),
                                  str(args.rows), str(args.seed)])  # fmt: skip
     gen.detail.update(_json_tail(gen.log))
     if gen.status != "ok":
         raise SystemExit(f"bench: generating the scenario failed (log: {gen.log})")
-    deps = subprocess.call([_bin("dbt"), "deps", "--project-dir", str(project)], env=env,
-                           stdout=subprocess.DEVNULL, cwd=project)  # fmt: skip
-    if deps:
-        raise SystemExit(f"bench: dbt deps failed in {project}")
-    dbt_build = [
-        _bin("dbt"),
-        "build",
-        "--project-dir",
-        str(project),
-        "--profiles-dir",
-        str(workdir),
-    ]
     if args.only_peer_per_window:
-        steps += _peers(args, step, peer_ready, database, pooled=False)
-        return _document(args, started, gen, steps, detail, database)
-    full = step(report.FULL, dbt_build)
-    detail["dbt_timing_full"] = _dbt_timing(project, logs / "run_results_full.json")
-    history_end = scenario.START + np.timedelta64(scenario.HISTORY_DAYS, "D")
-    now = str(history_end + np.timedelta64(1, "h")).replace("T", " ")[:19]
-    if full.status != "ok":
-        say(f"bench: the full build failed (log: {full.log}); later steps skipped")
-    elif _evaluate_available(env):
-        step(report.EVALUATE, [_bin("model-monitor"), "evaluate", "--project-dir", str(project),
-                               "--profiles-dir", str(workdir), "--dry-run", "--format", "json",
-                               "--now", now], ok_codes=(0, 1))  # fmt: skip
-    else:
-        steps.append(measure.StepResult(report.EVALUATE, [], "not available"))
-    steps += _peers(args, step, peer_ready, database)
+        steps += _peers(step, plan, source)
+        return _document(args, started, gen, steps, detail, source)
+    clock = time.perf_counter()
+    say(f"bench: copying the data for {args.engine} (not measured) ...")
+    try:
+        detail["load"] = engines.load(targets, workdir)
+    except engines.EngineError as error:
+        raise SystemExit(str(error)) from None
+    detail["load_seconds"] = round(time.perf_counter() - clock, 1)
+    for target in targets:
+        deps = subprocess.call([_bin("dbt"), "deps", "--project-dir", str(target.project)],
+                               env=_env(target.home), stdout=subprocess.DEVNULL,
+                               cwd=target.project)  # fmt: skip
+        if deps:
+            raise SystemExit(f"bench: dbt deps failed in {target.project}")
+    built = []
+    for target in targets:
+        if _full_build(step, steps, target, logs, detail):
+            built.append(target)
+        else:
+            say(f"bench: the {target.method} full build failed; its later steps are skipped")
+    steps += _peers(step, plan, source)
     if args.peer_per_window_from:
         steps.append(_borrowed_per_window(args))
-    if full.status == "ok":
-        detail["monitor_table_rows_full"] = _table_sizes(database)
-        append = subprocess.run([py, str(BENCH_DIR / "scenario.py"), "append", str(database)],
-                                capture_output=True, text=True, check=True)  # fmt: skip
-        detail["appended"] = json.loads(append.stdout.strip().splitlines()[-1])
-        step(report.INCREMENTAL, dbt_build)
-        detail["dbt_timing_incremental"] = _dbt_timing(project, logs / "run_results_inc.json")
-        detail["monitor_table_rows_incremental"] = _table_sizes(database)
-    return _document(args, started, gen, steps, detail, database)
+    if built:
+        clock = time.perf_counter()
+        detail["appended"] = engines.append(targets, workdir)
+        detail["append_seconds"] = round(time.perf_counter() - clock, 1)
+        for target in built:
+            sfx = _detail_suffix(target.method)
+            step(report.build_step(report.INCREMENTAL, target.method), _dbt_build(target), target)
+            detail[f"dbt_timing_incremental{sfx}"] = _dbt_timing(
+                target.project, logs / f"run_results_inc{sfx}.json"
+            )
+            detail[f"monitor_table_rows_incremental{sfx}"] = engines.table_sizes(target)
+    return _document(args, started, gen, steps, detail, source)
 
 
-def _peers(
-    args, step, peer_ready: bool | None, database: Path, pooled: bool = True
-) -> list[measure.StepResult]:
-    """The pooled peer and, with --peer-per-window, the peer at the package's grain."""
-    if args.skip_peer:
-        return [measure.StepResult(report.PEER, [], "skipped")]
-    if not peer_ready:
-        return [measure.StepResult(report.PEER, [], "not available")]
-    if pooled:
-        peer = step(report.PEER, [str(peer_python()), str(BENCH_DIR / "peer.py"), str(database)])
-        peer.detail.update(_json_tail(peer.log))
-    if args.peer_per_window:
-        windows = step(report.PEER_WINDOWS, [str(peer_python()), str(BENCH_DIR / "peer.py"),
-                                             str(database), "--per-window"])  # fmt: skip
-        windows.detail.update(_json_tail(windows.log))
-    return []  # step() already recorded them
+def _add_server_cpu(result: measure.StepResult, server: float) -> None:
+    """A PostgreSQL step's CPU time is the client's (dbt, the CLI) plus the server's."""
+    result.detail["client_cpu_seconds"] = result.cpu_seconds
+    result.detail["server_cpu_seconds"] = round(server, 2)
+    result.cpu_seconds = round((result.cpu_seconds or 0) + server, 2)
+
+
+def _method_tag(name: str) -> str:
+    return f"_{report.BINNED}" if report.BINNED in name else ""
+
+
+def _detail_suffix(method: str) -> str:
+    return "" if method == report.EXACT else f"_{method}"
+
+
+def _dbt_build(target: engines.BuildTarget) -> list[str]:
+    return [_bin("dbt"), "build", "--project-dir", str(target.project),
+            "--profiles-dir", str(target.home)]  # fmt: skip
+
+
+def _full_build(step, steps: list, target: engines.BuildTarget, logs: Path, detail: dict) -> bool:
+    """The full build of one target and, if it built, the CLI on it; True if it built."""
+    sfx = _detail_suffix(target.method)
+    full = step(report.build_step(report.FULL, target.method), _dbt_build(target), target)
+    detail[f"dbt_timing_full{sfx}"] = _dbt_timing(
+        target.project, logs / f"run_results_full{sfx}.json"
+    )
+    evaluate = report.build_step(report.EVALUATE, target.method)
+    if full.status != "ok":
+        return False
+    detail[f"monitor_table_rows_full{sfx}"] = engines.table_sizes(target)
+    history_end = scenario.START + np.timedelta64(scenario.HISTORY_DAYS, "D")
+    now = str(history_end + np.timedelta64(1, "h")).replace("T", " ")[:19]
+    if not _evaluate_available(_env(target.home)):
+        steps.append(measure.StepResult(evaluate, [], "not available"))
+    else:
+        step(evaluate, [_bin("model-monitor"), "evaluate", "--project-dir", str(target.project),
+                        "--profiles-dir", str(target.home), "--dry-run", "--format", "json",
+                        "--now", now], target, ok_codes=(0, 1))  # fmt: skip
+    return True
+
+
+def _peers(step, plan: dict, source: Path) -> list[measure.StepResult]:
+    """The peers that can run, run; the others as skipped steps with the reason."""
+    scripts = {report.PEER: ["peer.py"], report.NANNYML: ["nannyml_peer.py"],
+               report.PEER_WINDOWS: ["peer.py", "--per-window"]}  # fmt: skip
+    skipped = []
+    for name, (env, reason) in plan.items():
+        if env is None:
+            status = "skipped" if reason.startswith("skipped: ") else "not available"
+            skipped.append(measure.StepResult(name, [], status, detail={"reason": reason}))
+            continue
+        script, *extra = scripts[name]
+        result = step(name, [str(env.python), str(BENCH_DIR / script), str(source), *extra])
+        result.detail.update(_json_tail(result.log))
+        result.detail["venv"] = str(env.venv)
+    return skipped  # step() already recorded the ones that ran
 
 
 def _borrowed_per_window(args: argparse.Namespace) -> measure.StepResult:
@@ -297,6 +398,10 @@ def _find_step(steps: list[dict], name: str) -> dict | None:
 
 def _document(args, started, gen, steps, detail, database) -> dict:
     meminfo = Path("/proc/meminfo").read_text().split("\n")[0].split()
+    versions = {
+        f"{env.name}_version": env.version() if env.python.exists() else None
+        for env in (EVIDENTLY, NANNYML)
+    }
     result = {
         "meta": {
             "started": started,
@@ -307,12 +412,20 @@ def _document(args, started, gen, steps, detail, database) -> dict:
             "features": len(scenario.FEATURES),
             "slices": [scenario.SEGMENT_COLUMN],
             "seed": args.seed,
+            "engine": args.engine,
+            "drift_methods": args.methods,
             "cpus": os.cpu_count(),
             "memory_gb": round(int(meminfo[1]) / 1024 / 1024, 1),
             "python": platform.python_version(),
             "duckdb": duckdb.__version__,
+            **versions,
             "dbt_threads": args.dbt_threads,
             "duckdb_memory_limit": args.memory_limit or "default (80% of RAM)",
+            **(
+                {"spark_driver_memory": engines.SPARK_DRIVER_MEMORY}
+                if args.engine == "spark"
+                else {}
+            ),  # fmt: skip
             "database_mb": round(database.stat().st_size / 1024 / 1024, 1),
             "git_commit": _git_commit(),
             "uptime_end": measure.uptime(),

@@ -1,7 +1,9 @@
 """The benchmark's data: a binary classifier's prediction log, its labels and its reference.
 
-Everything is generated with numpy one day at a time and inserted into DuckDB chunk by chunk, so
-10M predictions never need more than one day's arrays in memory. Categorical values are written
+Everything is generated with numpy one day at a time, in chunks of at most CHUNK_ROWS rows, and
+inserted into DuckDB chunk by chunk, so 100M predictions need no more arrays in memory than 15M
+do (a day of up to CHUNK_ROWS rows is one chunk: the same draws as before chunking), and the
+generator's DuckDB cache is capped (GENERATOR_MEMORY_LIMIT). Categorical values are written
 as integer codes and turned into text by DuckDB (`[...][code]`), which is much faster than
 building Python string arrays.
 
@@ -32,6 +34,10 @@ DRIFT_FROM_DAY = 18  # a mild covariate shift from this day on, so the statistic
 NULL_SHARE = 0.01
 SEED = 42
 RAW_SCHEMA = "raw"
+CHUNK_ROWS = 500_000  # rows generated at once: bounds the generator's memory at any size
+# The generator's own DuckDB cache (the builds keep DuckDB's default or --memory-limit): without
+# it the cache of written blocks grows by about 50 bytes a row, 5 GB at 100M rows.
+GENERATOR_MEMORY_LIMIT = "500MB"
 
 _US_PER_DAY = 86_400_000_000
 
@@ -167,13 +173,58 @@ def _day_rows(rows: int, day: int) -> int:
     return rows // HISTORY_DAYS + (1 if day < rows % HISTORY_DAYS else 0)
 
 
-def generate(duckdb_path: Path, rows: int, seed: int = SEED) -> ScenarioSize:
+def _chunks(n: int, chunk_rows: int) -> list[tuple[int, int]]:
+    """[first, last) row ranges of one day, each at most chunk_rows long."""
+    return [(first, min(first + chunk_rows, n)) for first in range(0, n, chunk_rows)] or [(0, 0)]
+
+
+def _write_chunk(
+    con: duckdb.DuckDBPyConnection,
+    rng: np.random.Generator,
+    table: str,
+    day: int,
+    first_id: int,
+    rows: tuple[int, int, int],
+    shift: float,
+    history_end: np.datetime64,
+) -> None:
+    """Rows [first, last) of a day of n: predictions, and their labels split by arrival."""
+    first, last, n = rows
+    m = last - first
+    features = _features(rng, m, shift)
+    score, predicted, label = _outcome(rng, features, concept=shift)
+    ids = np.arange(first_id, first_id + m, dtype=np.int64)
+    # each chunk draws its times in its own share of the day, so times still increase with ids
+    low, high = _US_PER_DAY * first // max(n, 1), _US_PER_DAY * last // max(n, 1)
+    at = (
+        START
+        + np.timedelta64(day, "D")
+        + np.sort(rng.integers(low, max(high, low + 1), m)).astype("timedelta64[us]")
+    )
+    frame = pd.DataFrame({"prediction_id": ids, "predicted_at": at, **features})
+    frame["churn_score"], frame["predicted_churn"] = score, predicted
+    _insert(con, f"{RAW_SCHEMA}.{table}", frame)
+    labeled = rng.random(m) < LABELED_SHARE
+    delay = rng.exponential(MEAN_LABEL_DELAY_DAYS * _US_PER_DAY, m).astype(np.int64)
+    labeled_at = at + (delay + 3_600_000_000).astype("timedelta64[us]")  # >= 1 hour
+    labels = pd.DataFrame({"prediction_id": ids, "churned": label, "labeled_at": labeled_at})[
+        labeled
+    ]
+    arrived = labels["labeled_at"].to_numpy() < history_end
+    _insert(con, f"{RAW_SCHEMA}.labels", labels[arrived])
+    _insert(con, f"{RAW_SCHEMA}.labels_pending", labels[~arrived])
+
+
+def generate(
+    duckdb_path: Path, rows: int, seed: int = SEED, chunk_rows: int = CHUNK_ROWS
+) -> ScenarioSize:
     """Write the reference, 30 days of predictions and labels, and the day to append."""
     began = time.perf_counter()
     history_end = START + np.timedelta64(HISTORY_DAYS, "D")
     day_rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(32)]
     next_id = 0
     with duckdb.connect(str(duckdb_path)) as con:
+        con.execute(f"set memory_limit = '{GENERATOR_MEMORY_LIMIT}'")
         _create_tables(con)
         reference_rng = day_rngs[31]
         ref = _features(reference_rng, REFERENCE_ROWS, shift=0.0)
@@ -185,28 +236,10 @@ def generate(duckdb_path: Path, rows: int, seed: int = SEED) -> ScenarioSize:
             rng = day_rngs[day]
             n = _day_rows(rows, day % HISTORY_DAYS)
             shift = max(0.0, (day - DRIFT_FROM_DAY) / (HISTORY_DAYS - DRIFT_FROM_DAY))
-            features = _features(rng, n, shift)
-            score, predicted, label = _outcome(rng, features, concept=shift)
-            ids = np.arange(next_id, next_id + n, dtype=np.int64)
-            next_id += n
-            at = (
-                START
-                + np.timedelta64(day, "D")
-                + np.sort(rng.integers(0, _US_PER_DAY, n)).astype("timedelta64[us]")
-            )
-            frame = pd.DataFrame({"prediction_id": ids, "predicted_at": at, **features})
-            frame["churn_score"], frame["predicted_churn"] = score, predicted
             table = "predictions" if day < HISTORY_DAYS else "predictions_next"
-            _insert(con, f"{RAW_SCHEMA}.{table}", frame)
-            labeled = rng.random(n) < LABELED_SHARE
-            delay = rng.exponential(MEAN_LABEL_DELAY_DAYS * _US_PER_DAY, n).astype(np.int64)
-            labeled_at = at + (delay + 3_600_000_000).astype("timedelta64[us]")  # >= 1 hour
-            labels = pd.DataFrame(
-                {"prediction_id": ids, "churned": label, "labeled_at": labeled_at}
-            )[labeled]
-            arrived = labels["labeled_at"].to_numpy() < history_end
-            _insert(con, f"{RAW_SCHEMA}.labels", labels[arrived])
-            _insert(con, f"{RAW_SCHEMA}.labels_pending", labels[~arrived])
+            for first, last in _chunks(n, chunk_rows):
+                _write_chunk(con, rng, table, day, next_id, (first, last, n), shift, history_end)
+                next_id += last - first
         counts = {
             t: con.execute(f"select count(*) from {RAW_SCHEMA}.{t}").fetchone()[0]
             for t in ("predictions", "predictions_next", "reference", "labels", "labels_pending")
@@ -222,10 +255,24 @@ def generate(duckdb_path: Path, rows: int, seed: int = SEED) -> ScenarioSize:
     )
 
 
+def _append_cutoff() -> pd.Timestamp:
+    """The end of the appended day: labels that arrive before it are appended with it."""
+    return pd.Timestamp(START + np.timedelta64(HISTORY_DAYS + 1, "D"))
+
+
+def appended_rows_sql() -> dict[str, str]:
+    """The appended day's rows, per table they go into (read before append_day moves them)."""
+    cutoff = _append_cutoff().isoformat(sep=" ")
+    return {
+        "predictions": f"select * from {RAW_SCHEMA}.predictions_next",
+        "labels": f"select * from {RAW_SCHEMA}.labels_pending "
+        f"where labeled_at < timestamp '{cutoff}'",
+    }
+
+
 def append_day(duckdb_path: Path) -> dict[str, int]:
     """Move the next day's predictions, and the labels that arrive that day, into the log."""
-    day_end = START + np.timedelta64(HISTORY_DAYS + 1, "D")
-    cutoff = pd.Timestamp(day_end).to_pydatetime()
+    cutoff = _append_cutoff().to_pydatetime()
     with duckdb.connect(str(duckdb_path)) as con:
         con.execute("begin")
         predictions = con.execute(
@@ -244,20 +291,23 @@ def append_day(duckdb_path: Path) -> dict[str, int]:
 
 
 def main(argv: list[str]) -> None:
-    """`generate DUCKDB_FILE ROWS [SEED]` or `append DUCKDB_FILE`; prints a JSON summary line."""
+    """`generate DUCKDB_FILE ROWS [SEED [CHUNK_ROWS]]` or `append DUCKDB_FILE`; prints a JSON
+    summary line."""
     import json
     from dataclasses import asdict
 
     command, path = argv[0], Path(argv[1])
     if command == "generate":
         path.unlink(missing_ok=True)
-        size = generate(path, int(argv[2]), int(argv[3]) if len(argv) > 3 else SEED)
+        seed = int(argv[3]) if len(argv) > 3 else SEED
+        size = generate(path, int(argv[2]), seed, int(argv[4]) if len(argv) > 4 else CHUNK_ROWS)
         print(json.dumps(asdict(size)))
     elif command == "append":
         print(json.dumps(append_day(path)))
     else:
         raise SystemExit(
-            f"usage: scenario.py generate FILE ROWS [SEED] | append FILE; got {command}"
+            "usage: scenario.py generate FILE ROWS [SEED [CHUNK_ROWS]] | append FILE; "
+            f"got {command}"
         )
 
 
