@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+# bench/run.py puts bench/ on sys.path; engines does not (bench/profile.py would shadow the
+# standard library's `profile`, which PySpark imports)
+import scenario
 import yaml
-
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH_DIR))
-
-import scenario  # noqa: E402
 
 ENGINES = ("duckdb", "postgres", "spark")
 PROFILE = "model_monitor_bench"

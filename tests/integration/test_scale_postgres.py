@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .dbt_runner import DbtProject, DbtResult
+from .dbt_runner import DbtProject, DbtResult, deps
 from .loaders import Warehouse
 from .scale_data import make_scale_scenario
 
@@ -39,7 +39,8 @@ SLOWEST_SHOWN = 6
 def _timed_build(
     warehouse: Warehouse, dbt_vars: dict, work_dir: Path
 ) -> tuple[float, DbtResult, dict[str, float]]:
-    """Wall seconds of a full `dbt build`, its result and every model's own seconds."""
+    """Seconds of a full `dbt build` as dbt times its nodes (parsing, the same on both engines and
+    slow on a loaded machine, left out), its result and every model's own seconds."""
     project = DbtProject(warehouse, work_dir)
     began = time.perf_counter()
     result = project.build(dbt_vars)
@@ -47,7 +48,9 @@ def _timed_build(
     run_results = work_dir / "target" / "run_results.json"
     models: dict[str, float] = {}
     if run_results.exists():
-        for r in json.loads(run_results.read_text())["results"]:
+        report = json.loads(run_results.read_text())
+        seconds = report["elapsed_time"]
+        for r in report["results"]:
             if r["unique_id"].startswith("model."):
                 models[r["unique_id"].rsplit(".", 1)[-1]] = r["execution_time"]
     return seconds, result, models
@@ -95,11 +98,13 @@ def test_postgres_build_takes_at_most_a_small_multiple_of_duckdb(
     for table in scenario.tables.values():  # as autovacuum would have, on a user's tables
         pg.execute(f"analyze {pg.relation(table.name, pg.raw_schema)}")
 
+    deps()  # once per session, not inside the first timed build
     duck_s, duck_result, duck_models = _timed_build(
         duck, scenario.dbt_vars(duck.raw_schema), tmp_path / "duckdb"
     )
     assert duck_result.models_ok, duck_result.tail(40)
     limit = max(LIMIT_FACTOR * duck_s, duck_s + LIMIT_MARGIN_S)
+    # the watch starts before dbt parses, so parsing gets a little more than the limit
     with _cancelled_after(pg, limit) as cancelled:
         pg_s, pg_result, pg_models = _timed_build(
             pg, scenario.dbt_vars(pg.raw_schema), tmp_path / "postgres"

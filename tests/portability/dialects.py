@@ -53,6 +53,7 @@ PORTABLE: frozenset[Construct] = frozenset(
         "ceil",
         "coalesce",
         "count",
+        "dense_rank",
         "floor",
         "greatest",
         "lag",

@@ -22,9 +22,10 @@
   ascending score order, where cell k is its interior (e_{k-1}, e_k) then its edge e_k:
   auc_numerator = sum of p * (negatives below + n / 2) over interiors and edges (pairs in one
   interior counted half), auc_half_width = sum over interiors of p_in * n_in / 2;
-  ap_low / ap_high = sum over edges of p_e * precision(score >= e_k) plus, per interior, p_in times
-  the lowest / highest precision a positive inside can have: (A + 1) / (A + 1 + B + n_in) and
-  (A + p_in) / (A + p_in + B), A and B the positives and negatives above the interior.
+  ap_low / ap_high = sum over edges of p_e * precision(score >= e_k) plus, per interior, the least
+  and the most its positives' precisions can add up to: the j-th positive from the top has at least
+  f(j) = (A + j) / (A + j + B + n_in), at most (A + p_in) / (A + p_in + B), A and B the positives and
+  negatives above the interior; f is concave, so the sum of f(1..p_in) >= p_in (f(1) + f(p_in)) / 2.
 -#}
 {% macro binned_score_aggregates_sql(cells_relation, groups_cte, monitors) %}
   {%- set double = model_monitor.type_double() -%}
@@ -40,7 +41,11 @@
       max(positives) as positives, max(negatives) as negatives,
       sum(pi * (negatives_below + 0.5 * ni) + pe * (negatives_below + ni + 0.5 * ne)) as auc_numerator,
       sum(0.5 * pi * ni) as auc_half_width,
-      sum(edge_precision + case when pi > 0 then pi * (positives_above + pe + 1) / (positives_above + pe + 1 + negatives_above + ne + ni) else 0 end) as ap_low,
+      -- the j-th positive inside from the top has precision >= f(j) = (A + j) / (A + j + B + n_in), f concave
+      -- in j: the sum over j = 1..p_in is at least p_in (f(1) + f(p_in)) / 2
+      sum(edge_precision + case when pi > 0 then pi * (
+          (positives_above + pe + 1) / (positives_above + pe + 1 + negatives_above + ne + ni)
+          + (positives_above + pe + pi) / (positives_above + pe + pi + negatives_above + ne + ni)) / 2 else 0 end) as ap_low,
       sum(edge_precision + case when pi > 0 then pi * (positives_above + pe + pi) / (positives_above + pe + pi + negatives_above + ne) else 0 end) as ap_high,
       max(positives + negatives) as labeled_count,
       max(positives + negatives) + max(unscored_labeled) as labeled_rows
