@@ -6,7 +6,7 @@
   Counts and shares per window (the reference's own included), model version, slice, column and
   bin: every bin of monitor_reference_bins, zero counts too, so reference-versus-current
   histograms can be drawn straight from it. NaN and infinities fall in no bin but count as rows.
-  Monitors with a grid (a binned method) whose grid_cells is a multiple of bins sum their
+  Monitors with drift_method binned whose grid_cells is a multiple of bins sum their
   numerical columns' bins from monitor_value_cells (distribution_counts_from_cells).
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
@@ -17,7 +17,7 @@
 {%- set text = dbt.type_string() %}
 {#- With a grid that refines the bins, numerical columns are summed from the window state, not scanned. -#}
 {%- set from_cells = [] -%}
-{%- for monitor in monitors if monitor.uses_grid and monitor.grid_cells % monitor.bins == 0 and monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do from_cells.append(monitor.name) %}{% endfor -%}
+{%- for monitor in monitors if monitor.drift_method == 'binned' and monitor.grid_cells % monitor.bins == 0 and monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do from_cells.append(monitor.name) %}{% endfor -%}
 {%- set scanned = {} -%}
 {%- for monitor in monitors -%}
   {%- do scanned.update({monitor.name: model_monitor.monitor_with_columns(monitor, 'categorical') if monitor.name in from_cells else monitor}) -%}

@@ -3,7 +3,7 @@
           partition_by=model_monitor.incremental_partition_by('window_key'), on_schema_change='fail') }}
 -- depends_on: {{ ref('mm_reference_versions') }}
 {#-
-  The mergeable window state of numerical columns (monitors with a binned method): per window
+  The mergeable window state of numerical columns (monitors with drift_method binned): per window
   (the reference's own included), model version, slice, column and cell of monitor_value_grid,
   the finite values' count, how many sit exactly on the cell's upper edge, and the min, max and
   sum of those strictly inside it; cell 0 counts NULLs and cell -1 NaN and infinities, so every
@@ -11,7 +11,7 @@
   versions are the sums (and min/max) of these rows; the binned KS and Wasserstein distances of
   mm_binned_drift are computed from them alone.
 -#}
-{%- set monitors = model_monitor.get_monitors() | selectattr('uses_grid') | list -%}
+{%- set monitors = model_monitor.get_monitors() | selectattr('drift_method', 'equalto', 'binned') | list -%}
 {%- set numeric_monitors = [] -%}
 {%- for monitor in monitors if monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do numeric_monitors.append(monitor) %}{% endfor %}
 {%- set versions = model_monitor.current_reference_versions() -%}
