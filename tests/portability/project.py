@@ -106,7 +106,9 @@ def monitors(raw_schema: str) -> list[dict[str, Any]]:
     binary with a predicted class and a score, binary with a score and a threshold only,
     multiclass, regression; day, hour and week windows; a reference table and a reference time
     range; labels with and without arrival times; slices; declared, listed and inferred
-    features; a column name that needs quoting; exact and binned drift (a coarse and the default grid). Few columns each: the SQL repeats per column."""
+    features; a column name that needs quoting;
+    exact and binned drift (a coarse and the default grid). Few columns each: the SQL repeats
+    per column."""
     raw = raw_schema
     return [
         {
