@@ -122,6 +122,7 @@ SHIM_OUTPUTS: dict[Construct, tuple[str, ...]] = {
     ),
     Construct(SYNTAX, "collate"): ("model_monitor.text_order",),
     Construct(SYNTAX, "materialized cte"): ("model_monitor.materialized_cte",),
+    Construct(SYNTAX, "offset"): ("model_monitor.subquery_fence",),
     Construct(FUNCTION, "unix_micros"): ("model_monitor.hours_between",),
     Construct(TYPE, "double"): ("model_monitor.type_double",),
     # dbt's cross-database macros, as each adapter writes them

@@ -58,6 +58,11 @@ CASES = (
         "with c as {} (select 1 as one) select one from c",
         lambda m: m.materialized_cte(),
     ),
+    Case(
+        "subquery_fence",
+        "select s.x from (select t.x from t {}) as s",
+        lambda m: m.subquery_fence(),
+    ),
     Case("type_double", "select cast(t.x as {}) as d from t", lambda m: m.type_double()),
     # none where the key itself is the replacement key
     Case("key_fingerprint", "select {} as f from t", lambda m: m.key_fingerprint("t.k") or "t.k"),

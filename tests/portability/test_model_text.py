@@ -111,7 +111,7 @@ def test_incremental_models_end_with_the_fingerprint_of_their_key(
     # as a typed NULL).
     keys = incremental_keys()
     keyed = [(m, keys[m.model]) for m in shimless if m.model in keys]
-    assert {m.model for m, _ in keyed} == set(keys) and len(keys) == 17
+    assert {m.model for m, _ in keyed} == set(keys) and len(keys) == 18
     for model, key in keyed:
         select = tree(model.sql, "duckdb")
         assert isinstance(select, exp.Select), model.label
