@@ -174,7 +174,7 @@ def spark_conf(workdir: Path) -> dict[str, str]:
 def reset(engine: str, workdir: Path) -> None:
     """Remove what an earlier run left in the engine (schemas, warehouse, metastore)."""
     if engine == "postgres":
-        with _pg_connect() as con, con.cursor() as cur:
+        with pg_connect() as con, con.cursor() as cur:
             for schema in (ENGINE_RAW_SCHEMA, ENGINE_SCHEMA, f"{ENGINE_SCHEMA}_binned"):
                 cur.execute(f'drop schema if exists "{schema}" cascade')
     elif engine == "spark":
@@ -218,7 +218,7 @@ def _columns(con: duckdb.DuckDBPyConnection, select: str) -> list[tuple[str, str
 
 
 @contextmanager
-def _pg_connect() -> Iterator:
+def pg_connect() -> Iterator:
     """An autocommit psycopg2 connection from the MM_PG_* variables, closed after use."""
     missing = [name for name in ("MM_PG_HOST", "MM_PG_DATABASE") if not os.environ.get(name)]
     if missing:
@@ -250,7 +250,7 @@ def _pg_copy(
     scratch = workdir / "pg-copy"
     scratch.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
-    with duckdb.connect(str(source), read_only=True) as duck, _pg_connect() as pg:
+    with duckdb.connect(str(source), read_only=True) as duck, pg_connect() as pg:
         with pg.cursor() as cur:
             if create:
                 cur.execute(f'create schema if not exists "{ENGINE_RAW_SCHEMA}"')
@@ -348,15 +348,18 @@ def _spark_sql(workdir: Path, statements: list[str]) -> None:
 def pg_server_cpu_seconds() -> float | None:
     """CPU seconds the PostgreSQL server has used so far: its postmaster's own and its exited
     children's (`cutime`, `cstime`), plus every live child's; None if it is not on this host."""
-    with _pg_connect() as con, con.cursor() as cur:
+    with pg_connect() as con, con.cursor() as cur:
         cur.execute("select pg_backend_pid()")
         backend = cur.fetchone()[0]
-    try:
-        postmaster = _proc_stat(backend)[1]
-    except OSError:
-        return None  # the server is on another machine (or its /proc is not readable)
+        try:  # while the connection is open: its backend exits with it
+            postmaster = _proc_stat(backend)[1]
+        except OSError:
+            return None  # the server is on another machine (or its /proc is not readable)
     ticks = os.sysconf("SC_CLK_TCK")
-    total = sum(_proc_stat(postmaster)[2:6])  # utime, stime, cutime, cstime
+    try:
+        total = sum(_proc_stat(postmaster)[2:6])
+    except OSError:
+        return None  # utime, stime, cutime, cstime
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -387,7 +390,7 @@ def table_sizes(target: BuildTarget) -> dict[str, int] | None:
                 for schema, name in names
             }
     if target.engine == "postgres":
-        with _pg_connect() as con, con.cursor() as cur:
+        with pg_connect() as con, con.cursor() as cur:
             cur.execute(
                 "select table_name from information_schema.tables where table_schema = %s "
                 "and table_name like 'monitor%%' order by table_name",

@@ -29,6 +29,7 @@ import numpy as np
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
+import agreement  # noqa: E402
 import engines  # noqa: E402
 import measure  # noqa: E402
 import report  # noqa: E402
@@ -104,6 +105,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         help=f"models dbt builds at once (default {DBT_THREADS}); 1 lowers peak memory",
     )
     parser.add_argument(
+        "--agree-with",
+        type=Path,
+        metavar="WORKDIR",
+        help="the workdir of a run on another engine with the same rows and seed: compare every "
+        "metric of monitor_metrics with its builds' (bench/agreement.py)",
+    )
+    parser.add_argument(
         "--baseline", type=Path, help="a results JSON of another size: judge the scaling targets"
     )
     parser.add_argument(
@@ -150,6 +158,28 @@ def _json_tail(log: str | None) -> dict:
         return json.loads(lines[-1]) if lines else {}
     except json.JSONDecodeError:
         return {}
+
+
+def _agreement(args: argparse.Namespace, built: list, detail: dict, say) -> None:
+    """Export every build's monitor_metrics; with --agree-with, compare with that run's."""
+    for target in built:
+        say(f"bench: exporting monitor_metrics ({target.method}, not measured) ...")
+        mine = agreement.export_metrics(target)
+        if args.agree_with is None:
+            continue
+        theirs = agreement.export_path(args.agree_with.resolve(), target.method)
+        if not theirs.exists():
+            say(f"bench:   no {theirs} to compare with: run the other engine first")
+            continue
+        found = agreement.compare(mine, theirs)
+        detail[f"agreement{_detail_suffix(target.method)}"] = {"with": str(theirs), **found}
+        verdict = "agree" if found["agree"] else "DIFFER"
+        say(f"bench:   {target.engine} and {args.agree_with}: {verdict}: {found['rows']:,} metrics "
+            f"here, {found['rows_other']:,} there, {found['only_here']} only here, "
+            f"{found['only_there']} only there, {found['differing']} differ "
+            f"({found['tolerance']})")  # fmt: skip
+        for worst in found["worst"]:
+            say(f"bench:     {worst}")
 
 
 def _dbt_timing(project: Path, keep_as: Path) -> list[dict]:
@@ -315,6 +345,7 @@ def run(args: argparse.Namespace, say=print) -> dict:
                 target.project, logs / f"run_results_inc{sfx}.json"
             )
             detail[f"monitor_table_rows_incremental{sfx}"] = engines.table_sizes(target)
+        _agreement(args, built, detail, say)
     return _document(args, started, gen, steps, detail, source)
 
 
