@@ -160,7 +160,9 @@ def story(warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Sto
     first = day(FIRST_RUN)
     pred_table = _table(MONITOR.predictions, PRED_COLUMNS, predictions_before(first))
     label_table = _table(f"{NAME}_labels", LABEL_COLUMNS, labels_before(first))
-    warehouse.load([pred_table, label_table, _table(f"{NAME}_reference", REF_COLUMNS, story.reference)])
+    warehouse.load(
+        [pred_table, label_table, _table(f"{NAME}_reference", REF_COLUMNS, story.reference)]
+    )
     previous = first
     for run in range(FIRST_RUN, LAST_RUN + 1):
         now = day(run)
@@ -250,7 +252,9 @@ def test_each_window_is_judged_once_in_the_run_where_its_labels_matured(story: S
         for alert in alerts:
             window = dt.datetime.fromisoformat(alert["window_start"])
             if window in got:
-                problems.append(f"{window:%m-%d} alerted again on day {run} (first {got[window][0]})")
+                problems.append(
+                    f"{window:%m-%d} alerted again on day {run} (first {got[window][0]})"
+                )
             got[window] = (run, alert["severity"], alert["message"])
     want = {w: (run, sev) for w, (run, sev, _) in expected.items()}
     assert {w: g[:2] for w, g in got.items()} == want, problems
@@ -277,7 +281,10 @@ def test_monitor_alerts_holds_each_finding_once(story: Story) -> None:
     assert not story.failures, "\n".join(story.failures)
     ids = [r["alert_id"] for r in story.stored]
     assert len(ids) == len(set(ids))
-    accuracy = [r for r in story.stored
-                if r["rule_name"] == "performance_drop" and r["metric_name"] == "accuracy"]  # fmt: skip
+    accuracy = [
+        r
+        for r in story.stored
+        if r["rule_name"] == "performance_drop" and r["metric_name"] == "accuracy"
+    ]
     printed = sum(len(a) for a in _accuracy_alerts(story).values())
     assert len(accuracy) == printed

@@ -10,6 +10,7 @@ import pandas as pd
 
 from model_monitor.errors import ConfigError
 from model_monitor.observations.catalog import MonitorWindows, Observation, Observations
+from model_monitor.observations.label_windows import LabelPlan
 from model_monitor.observations.sources import (
     coverage_frame,
     drift_frame,
@@ -19,7 +20,6 @@ from model_monitor.observations.sources import (
     reference_null_rates,
     windows_condition,
 )
-from model_monitor.observations.label_windows import LabelPlan
 from model_monitor.observations.windows import (
     evaluated_windows,
     explain_no_window,

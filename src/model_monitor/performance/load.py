@@ -283,8 +283,10 @@ def _with_maturity(
             reason = maturity.shortfall(labeled, predictions)
     choice = explicit
     if choice is None:
-        choice = choices[summary.monitor_name][1] if summary.monitor_name in choices else (
-            "newest window (no label coverage to judge maturity)"
+        choice = (
+            choices[summary.monitor_name][1]
+            if summary.monitor_name in choices
+            else ("newest window (no label coverage to judge maturity)")
         )
     return dataclasses.replace(
         summary,
@@ -292,5 +294,7 @@ def _with_maturity(
         immature_reason=reason,
         maturity_rule=maturity.rule_text(),
         window_choice=choice,
-        realized_intervals=realized_intervals(summary.realized, summary.labeled_count, summary.task),
+        realized_intervals=realized_intervals(
+            summary.realized, summary.labeled_count, summary.task
+        ),
     )
