@@ -558,13 +558,17 @@ def test_demo_ends_with_the_alerts_of_the_newest_windows_stored_in_monitor_alert
     demo: DemoResult,
 ):
     lines = demo.summary_lines()
-    heading = next(i for i, line in enumerate(lines) if line.startswith("Alerts in the newest"))
+    title = "Alerts in the newest window of each monitor, and on realized performance"
+    heading = next(i for i, line in enumerate(lines) if line.startswith(title))
     block = lines[heading:]
     assert block[1:] == demo.alert_lines and len(block) <= 15, "\n".join(block)
     alerts = demo.alerts
-    assert alerts and {a.window_start for a in alerts} == {
-        (demo.facts.end - dt.timedelta(days=1)).to_pydatetime()
-    }
+    newest = (demo.facts.end - dt.timedelta(days=1)).to_pydatetime()
+    labels = [a for a in alerts if "label_coverage" in a.details]  # realized performance
+    assert alerts and {a.window_start for a in alerts if a not in labels} == {newest}
+    for alert in labels:  # on the newest window with mature labels of its version
+        assert alert.rule_name == "performance_drop"
+        assert alert.details["labeled_count"] >= 100 and alert.details["label_coverage"] >= 0.5
     ranks = [a.severity.rank for a in alerts]
     assert ranks == sorted(ranks, reverse=True)  # the most severe first
     (psi,) = [a for a in alerts if a.rule_name == "psi" and a.column_name == "monthly_charges"]
