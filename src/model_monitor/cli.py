@@ -104,6 +104,13 @@ def drift(
 @warehouse_options
 @view_options
 @click.option("--version", "model_version", default=None, help="Only this model version.")
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML rules file whose `maturity` block says when labels are mature (docs/alerts.md).",
+)
 @handle_errors
 def performance(
     project_dir: Path,
@@ -114,17 +121,29 @@ def performance(
     slices: bool,
     output_format: str,
     model_version: str | None,
+    rules_path: Path | None,
 ) -> None:
-    """Show realized and estimated (CBPE) performance next to the reference's, per window."""
+    """Show realized and estimated (CBPE) performance next to the reference's.
+
+    By default each monitor's newest window with mature labels (at least 100 labels and 50%
+    coverage unless the rules file says otherwise); values on fewer labels are marked.
+    """
     from rich.console import Console
 
     from model_monitor.formatting.performance import performance_report
     from model_monitor.formatting.values import to_json
     from model_monitor.performance.load import load_performance_summary
+    from model_monitor.rules import load_rules
 
+    ruleset = load_rules(rules_path)
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:
         summaries = load_performance_summary(
-            warehouse, monitor=monitor, window=window, model_version=model_version, slices=slices
+            warehouse,
+            monitor=monitor,
+            window=window,
+            model_version=model_version,
+            slices=slices,
+            maturity_for=ruleset.maturity_for,
         )
     if output_format == "json":
         click.echo(to_json(summaries))

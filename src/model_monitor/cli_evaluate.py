@@ -43,7 +43,8 @@ def exit_code(alerts: list[Alert], fail_on: Severity) -> int:
     "--since",
     type=click.DateTime(formats=WINDOW_FORMATS),
     default=None,
-    help="Evaluate every window starting at or after this (default: only the newest window).",
+    help="Evaluate every window starting at or after this (default: the newest window, and "
+    "realized performance on each window whose labels matured or changed since the last run).",
 )
 @click.option(
     "--until",
@@ -117,6 +118,9 @@ def evaluate(
     cooldown_hours: float,
 ) -> None:
     """Evaluate the alert rules on the newest window (or --since/--until) and report alerts.
+
+    Realized-performance rules judge every window whose labels are mature (the rules file's
+    `maturity`: 100 labels and 50% coverage by default) and changed since the previous run.
 
     Without --dry-run, alerts are stored in monitor_alerts and sent to the --channels.
     Exit code 0 when nothing at or above --fail-on fired, 1 when something did, 2 on a

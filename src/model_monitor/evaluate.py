@@ -14,10 +14,12 @@ from model_monitor.alerts import Alert, Severity
 from model_monitor.anomaly import AnomalyScore, detect_anomaly
 from model_monitor.observations import (
     FRESHNESS_METRIC,
+    PERFORMANCE_METRICS,
     MonitorWindows,
     Observation,
     Observations,
 )
+from model_monitor.observations.label_windows import LabelPlan
 from model_monitor.rules import Rule, RuleSet
 from model_monitor.stats import benjamini_hochberg
 
@@ -91,7 +93,12 @@ def evaluate_rules(observations: Observations, ruleset: RuleSet, now: dt.datetim
         for rule in ruleset.rules_for(
             observation.monitor_name, observation.metric_name, observation.column_name
         ):
-            if _judged(observation, rule, windows):
+            if follows_labels(rule, observations.labels, observation.metric_name):
+                assert observations.labels is not None
+                if _label_judged(observation, rule, observations.labels):
+                    details = _label_details(observation, observations.labels)
+                    judgements.append(_Judgement(observation, rule, observation.value, details))
+            elif _judged(observation, rule, windows):
                 judgements.append(_Judgement(observation, rule, observation.value, {}))
     judgements = _correct_pvalues(judgements)
     alerts = [
@@ -126,6 +133,52 @@ def _judged(observation: Observation, rule: Rule, windows: MonitorWindows) -> bo
         return False
     # A rule with min_age_windows judges the window that many windows before an evaluated one.
     return observation.window_start + rule.min_age_windows * windows.grain in windows.evaluated
+
+
+def follows_labels(rule: Rule, labels: LabelPlan | None, metric_name: str | None = None) -> bool:
+    """Whether a rule judges the windows whose labels matured (not the evaluated ones).
+
+    Rules on realized performance do, unless they set min_age_windows (a fixed label delay).
+    """
+    if labels is None or rule.min_age_windows:
+        return False
+    metrics = rule.metrics if metric_name is None else (metric_name,)
+    return any(m in PERFORMANCE_METRICS for m in metrics)
+
+
+def _label_judged(observation: Observation, rule: Rule, labels: LabelPlan) -> bool:
+    """Whether a label-following rule judges this observation in this run."""
+    if observation.sample_size is not None and observation.sample_size < rule.min_sample_size:
+        return False
+    return labels.is_judged(
+        observation.monitor_name, observation.window_start, observation.model_version
+    )
+
+
+def _label_details(observation: Observation, labels: LabelPlan) -> dict[str, Any]:
+    """How mature the judged window's labels are: count, predictions, coverage."""
+    state = labels.state(
+        observation.monitor_name, observation.window_start, observation.model_version
+    )
+    return {
+        "labeled_count": state.labeled_count,
+        "prediction_count": state.prediction_count,
+        "label_coverage": state.label_coverage,
+    }
+
+
+def _labels_text(observation: Observation, details: dict[str, Any]) -> str:
+    """Return ' [window 2025-01-20, labels matured: 412 of 800 labeled (51.5%)]', or ''."""
+    if "label_coverage" not in details:
+        return ""
+    coverage = details["label_coverage"]
+    share = "-" if coverage is None else f"{coverage:.1%}"
+    start = observation.window_start
+    window = start.strftime("%Y-%m-%d" if start.time() == dt.time() else "%Y-%m-%d %H:%M")
+    return (
+        f" [window {window}, labels matured: {details['labeled_count']:,} of "
+        f"{details['prediction_count']:,} predictions labeled ({share})]"
+    )
 
 
 def _correct_pvalues(judgements: list[_Judgement]) -> list[_Judgement]:
@@ -238,7 +291,7 @@ def _judge_threshold(judgement: _Judgement) -> Alert | None:
     age = f" after {rule.min_age_windows} windows" if rule.min_age_windows else ""
     message = (
         f"{_subject(o)} is {shown}{age}, {side} the {severity.value} bound "
-        f"{format_value(o.metric_name, bound)}"
+        f"{format_value(o.metric_name, bound)}{_labels_text(o, judgement.details)}"
     )
     expected = (least, None) if direction == "down" else (None, least)
     return _alert(o, rule, severity, message, bound, expected, judgement.details, value)
@@ -272,9 +325,11 @@ def _judge_reference(judgement: _Judgement) -> Alert | None:
         f"{format_value(o.metric_name, reference)} in the reference "
         f"({_format_change(o.metric_name, sign * change, relative)}; {severity.value} beyond "
         f"{_format_change(o.metric_name, sign * bound, relative)})"
+        f"{_labels_text(o, judgement.details)}"
     )
     expected = (least, None) if direction == "down" else (None, least)
     details = {
+        **judgement.details,
         "reference_value": reference,
         "change": sign * change,
         "change_kind": "relative" if relative else "difference",

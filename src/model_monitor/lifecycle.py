@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from model_monitor.alerts import Alert, Status
@@ -32,6 +32,7 @@ from model_monitor.store.records import (
     DeliveryRecord,
     DeliveryStatus,
     FailedDelivery,
+    LabelRecord,
     StoredAlert,
     naive_utc,
 )
@@ -94,6 +95,9 @@ def process_alerts(
     dry_run: bool = False,
     *,
     windows: Mapping[str, Window] | None = None,
+    rule_windows: Mapping[tuple[str, str], Window | None] | None = None,
+    label_records: Sequence[LabelRecord] = (),
+    repeat_hidden: Callable[[Alert], bool] | None = None,
 ) -> ProcessResult:
     """Assign lifecycle statuses, notify, and record alerts and deliveries in the store.
 
@@ -101,6 +105,10 @@ def process_alerts(
     a monitor that fired before and no longer do are resolved in that window. Pass every
     monitor evaluated, those without alerts too; when omitted, each monitor's latest alert
     window stands in, so a monitor with no alert at all resolves nothing.
+    `rule_windows` overrides that window per (monitor, rule): the rules that judge the windows
+    whose labels matured resolve in the newest of those judged now, and not at all (None) when
+    none was. `label_records` are stored with the alerts. An alert for which `repeat_hidden`
+    holds is left out of the result when its alert_id is stored already (found before).
     With `dry_run`, nothing is written or sent: the result shows what would be.
     """
     now = naive_utc(now)
@@ -119,11 +127,14 @@ def process_alerts(
     failed = store.failed_deliveries(c.name for c in channels) if readable else []
 
     current = _with_statuses(firing, latest)
-    current += _resolved(firing, latest, evaluated)
+    current += _resolved(firing, latest, evaluated, rule_windows or {})
     stored = store.stored_statuses(a.alert_id for a in current) if readable else {}
     fresh = [a for a in current if a.alert_id not in stored]
+    hidden = repeat_hidden or (lambda _alert: False)
     reported = tuple(
-        replace(a, status=stored[a.alert_id]) if a.alert_id in stored else a for a in current
+        replace(a, status=stored[a.alert_id]) if a.alert_id in stored else a
+        for a in current
+        if not (a.alert_id in stored and hidden(a))
     )
 
     deliveries = _retry_failed(failed, channels, now, dry_run, notified)
@@ -132,7 +143,7 @@ def process_alerts(
     if not dry_run:
         earlier = {(f.stored.alert_id, f.channel): f for f in failed}
         records = [_record(d, now, earlier) for d in deliveries]
-        store.save(fresh, records, evaluated_at=now)
+        store.save(fresh, records, evaluated_at=now, label_records=label_records)
     logger.info(
         "%d alert(s): %d new record(s); %d delivered, %d failed, %d suppressed%s",
         len(reported),
@@ -189,14 +200,23 @@ def _with_statuses(firing: Sequence[Alert], latest: Mapping[str, StoredAlert]) -
 
 
 def _resolved(
-    firing: Sequence[Alert], latest: Mapping[str, StoredAlert], evaluated: Mapping[str, Window]
+    firing: Sequence[Alert],
+    latest: Mapping[str, StoredAlert],
+    evaluated: Mapping[str, Window],
+    rule_windows: Mapping[tuple[str, str], Window | None],
 ) -> list[Alert]:
     """Active keys of an evaluated monitor that do not fire now, resolved in its window."""
     firing_keys = {a.alert_key for a in firing}
     resolved = []
     for key, stored in sorted(latest.items()):
         previous = stored.alert
-        window = evaluated.get(previous.monitor_name)
+        rule_key = (previous.monitor_name, previous.rule_name)
+        if rule_key in rule_windows:
+            window = rule_windows[rule_key]
+            if window is not None:
+                window = (naive_utc(window[0]), None if window[1] is None else naive_utc(window[1]))
+        else:
+            window = evaluated.get(previous.monitor_name)
         if window is None or key in firing_keys or previous.status not in ACTIVE:
             continue
         if window[0] <= previous.window_start:

@@ -189,3 +189,25 @@ def test_now_is_parsed_as_utc(demo, evaluate):
     assert fresh["severity"] == "warning"
     assert fresh["observed_value"] == pytest.approx(49)
     assert dt.datetime.fromisoformat(fresh["window_end"]) == demo.facts.end.to_pydatetime()
+
+
+def test_the_demo_run_raises_the_accuracy_drop_on_mature_labels_and_later_runs_do_not(
+    demo, evaluate
+):
+    drops = [
+        a
+        for a in demo.alerts
+        if a.monitor_name == "churn" and a.rule_name == "performance_drop"
+        and a.metric_name == "accuracy" and a.model_version == "v1"
+    ]  # fmt: skip
+    (drop,) = drops
+    assert drop.window_start >= demo.facts.drift_start.to_pydatetime()
+    labeled, predicted = drop.details["labeled_count"], drop.details["prediction_count"]
+    assert labeled >= 100 and labeled / predicted >= 0.5
+    assert f"labels matured: {labeled:,} of {predicted:,}" in drop.message
+    # The same labels again: nothing left to judge on realized performance.
+    code, alerts, result = evaluate()
+    assert not where(alerts, rule_name="performance_drop", monitor_name="churn"), result.output
+    # --since still judges every mature window in the range.
+    _, past, _ = evaluate("--since", day(demo.facts.drift_start))
+    assert where(past, rule_name="performance_drop", metric_name="accuracy", model_version="v1")

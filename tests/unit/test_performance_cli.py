@@ -225,15 +225,98 @@ def test_table_puts_reference_realized_estimated_and_change_side_by_side(demo: D
     assert len(cells["true_positives"]) == 2  # reference and realized, nothing estimated
 
 
-def test_default_window_is_the_latest_and_undefined_values_get_a_footnote(demo: DemoResult):
+def newest_mature_window(database: Path, monitor: str, version: str | None = None) -> Any:
+    """The newest window with >= 100 labels and >= 50% coverage, from the coverage table."""
+    rows = table_rows(
+        database,
+        "select window_start, sum(labeled_count) as labeled, sum(prediction_count) as predicted "
+        "from monitor_label_coverage where monitor_name = ? and slice_key is null "
+        + ("and model_version = ? " if version else "")
+        + "group by window_start",
+        monitor,
+        *((version,) if version else ()),
+    )
+    mature = [
+        r["window_start"]
+        for r in rows
+        if r["labeled"] >= 100 and r["labeled"] / r["predicted"] >= 0.5
+    ]
+    return max(mature), max(r["window_start"] for r in rows)
+
+
+def wilson(successes: int, trials: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """The Wilson score interval, from its formula."""
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z / (1 + z * z / trials) * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2))
+    return centre - half, centre + half
+
+
+def test_default_window_is_the_newest_with_mature_labels_and_says_why(demo: DemoResult):
     result = run("performance", *demo_args(demo), "--monitor", "churn")
     assert result.exit_code == EXIT_OK, result.output
+    mature, newest = newest_mature_window(demo.duckdb_path, "churn")
+    assert mature < newest  # the demo's last windows are mostly unlabeled
+    assert result.stdout.startswith(f"churn · window {mature.date().isoformat()} · version")
+    assert "labels not mature" not in result.stdout.splitlines()[0]
+    newer = (newest - mature).days
+    assert re.search(
+        rf"^window: newest window with ≥100 labels and ≥50% coverage; {newer} newer windows? "
+        rf"ha(ve|s) too few labels \(the newest, {newest.date().isoformat()}: ",
+        result.stdout,
+        re.M,
+    ), result.stdout
+
+
+def test_an_immature_window_is_marked_with_its_count_and_interval(demo: DemoResult):
     last = (demo.facts.end - dt.timedelta(days=1)).date().isoformat()
+    result = run("performance", *demo_args(demo), "--monitor", "churn", "--window", last)
+    assert result.exit_code == EXIT_OK, result.output
     assert result.stdout.startswith(f"churn · window {last} · version v2")
+    assert result.stdout.splitlines()[0].endswith("· labels not mature")
+    assert "window: chosen with --window" in result.stdout
     cells = metric_lines(result.stdout)
     assert cells["roc_auc"][1] == "—¹"  # nothing labeled yet in the last window
-    assert cells["accuracy"][1] == "—¹" and cells["accuracy"][3].endswith("(est.)")
+    assert cells["accuracy"][1] == "—¹" and cells["accuracy"][-1].endswith("(est.)")
     assert "¹ no_labels: no labeled predictions" in result.stdout
+    assert "† computed on" in result.stdout and "not mature" in result.stdout
+
+
+def test_few_labels_show_the_wilson_interval_of_each_rate(demo: DemoResult):
+    rows = table_rows(
+        demo.duckdb_path,
+        "select window_start, model_version, labeled_count, prediction_count "
+        "from monitor_label_coverage where monitor_name = 'churn' and slice_key is null "
+        "and labeled_count between 5 and 99 order by window_start",
+    )
+    assert rows, "the demo has no window with a few labels"
+    window = rows[-1]["window_start"].date().isoformat()
+    args = ("performance", *demo_args(demo), "--monitor", "churn", "--window", window)
+    summaries = json.loads(run(*args, "--format", "json").stdout)
+    table = metric_lines(run(*args).stdout)
+    for summary in summaries:
+        realized = summary["realized"]
+        assert summary["labels_mature"] is False
+        assert "fewer than 100" in summary["immature_reason"]
+        tp, fp, tn, fn = (int(realized[k]) for k in
+                          ("true_positives", "false_positives", "true_negatives",
+                           "false_negatives"))  # fmt: skip
+        want = {
+            "accuracy": wilson(tp + tn, tp + fp + tn + fn),
+            "recall": wilson(tp, tp + fn) if tp + fn else None,
+            "specificity": wilson(tn, tn + fp) if tn + fp else None,
+        }
+        for metric, interval in want.items():
+            got = summary["realized_intervals"][metric]
+            if interval is None:
+                assert got is None
+            else:
+                assert got == pytest.approx(list(interval), abs=1e-9), metric
+        assert summary["realized_intervals"]["roc_auc"] is None
+    shown = summaries[0]["realized_intervals"]["accuracy"]
+    assert table["accuracy"][1].endswith(" †")
+    assert f"{shown[0]:.4f} to {shown[1]:.4f}" in table["accuracy"]
+    assert "no interval" in table["roc_auc"]
 
 
 def test_regression_table_has_no_estimated_column(demo: DemoResult):
@@ -253,7 +336,8 @@ def test_every_monitor_by_default(demo: DemoResult):
 
 
 def test_json_carries_every_figure_of_the_stored_rows(demo: DemoResult):
-    result = run("performance", *demo_args(demo), "--format", "json")
+    last = (demo.facts.end - dt.timedelta(days=1)).date().isoformat()
+    result = run("performance", *demo_args(demo), "--format", "json", "--window", last)
     assert result.exit_code == EXIT_OK, result.output
     summaries = {s["monitor_name"]: s for s in json.loads(result.stdout)}
     churn = summaries["churn"]
@@ -283,6 +367,16 @@ def test_json_carries_every_figure_of_the_stored_rows(demo: DemoResult):
     }
     assert summaries["delivery_eta"]["task"] == "regression"
     assert summaries["delivery_eta"]["estimated"] == {}
+    assert churn["labels_mature"] is False and churn["window_choice"] == "chosen with --window"
+    assert churn["maturity_rule"] == "≥100 labels and ≥50% coverage"
+
+
+def test_json_of_the_default_window_says_it_is_mature(demo: DemoResult):
+    result = run("performance", *demo_args(demo), "--format", "json", "--monitor", "churn")
+    (churn, *_) = json.loads(result.stdout)
+    mature, _ = newest_mature_window(demo.duckdb_path, "churn")
+    assert churn["window_start"] == mature.isoformat()
+    assert churn["window_choice"].startswith("newest window with ≥100 labels")
 
 
 def test_slices_add_one_summary_per_slice_value_with_its_own_reference(demo: DemoResult):
@@ -302,16 +396,12 @@ def test_slices_add_one_summary_per_slice_value_with_its_own_reference(demo: Dem
             assert plans[row["slice_value"]]["reference"]["accuracy"] == row["metric_value"]
 
 
-def test_version_picks_the_latest_window_of_that_version(demo: DemoResult):
+def test_version_picks_the_newest_mature_window_of_that_version(demo: DemoResult):
     args = ("performance", *demo_args(demo), "--version", "v1", "--format", "json")
     summaries = json.loads(run(*args).stdout)
     assert [(s["monitor_name"], s["model_version"]) for s in summaries] == [("churn", "v1")]
-    (last_v1,) = table_rows(
-        demo.duckdb_path,
-        "select max(window_start) as w from monitor_performance "
-        "where monitor_name = 'churn' and model_version = 'v1'",
-    )
-    assert summaries[0]["window_start"] == last_v1["w"].isoformat()
+    mature_v1, _ = newest_mature_window(demo.duckdb_path, "churn", "v1")
+    assert summaries[0]["window_start"] == mature_v1.isoformat()
 
 
 # --- errors -------------------------------------------------------------------------------------
@@ -365,6 +455,7 @@ def test_missing_coverage_and_operations_tables_leave_those_fields_empty(demo: D
         partial = load_performance_summary(
             WithoutTables(warehouse, "monitor_label_coverage", "monitor_operations"),
             monitor="churn",
+            window=full[0].window_start,
         )
     assert full[0].label_coverage is not None and full[0].operations is not None
     assert [(s.label_coverage, s.operations) for s in partial] == [(None, None)]
@@ -467,13 +558,17 @@ def test_demo_ends_with_the_alerts_of_the_newest_windows_stored_in_monitor_alert
     demo: DemoResult,
 ):
     lines = demo.summary_lines()
-    heading = next(i for i, line in enumerate(lines) if line.startswith("Alerts in the newest"))
+    title = "Alerts in the newest window of each monitor, and on realized performance"
+    heading = next(i for i, line in enumerate(lines) if line.startswith(title))
     block = lines[heading:]
     assert block[1:] == demo.alert_lines and len(block) <= 15, "\n".join(block)
     alerts = demo.alerts
-    assert alerts and {a.window_start for a in alerts} == {
-        (demo.facts.end - dt.timedelta(days=1)).to_pydatetime()
-    }
+    newest = (demo.facts.end - dt.timedelta(days=1)).to_pydatetime()
+    labels = [a for a in alerts if "label_coverage" in a.details]  # realized performance
+    assert alerts and {a.window_start for a in alerts if a not in labels} == {newest}
+    for alert in labels:  # on the newest window with mature labels of its version
+        assert alert.rule_name == "performance_drop"
+        assert alert.details["labeled_count"] >= 100 and alert.details["label_coverage"] >= 0.5
     ranks = [a.severity.rank for a in alerts]
     assert ranks == sorted(ranks, reverse=True)  # the most severe first
     (psi,) = [a for a in alerts if a.rule_name == "psi" and a.column_name == "monthly_charges"]

@@ -362,3 +362,26 @@ def test_missing_plotly_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_pat
     )
     with pytest.raises(MissingDependencyError, match=r"dbt-model-monitor\[report\]"):
         write_report(object(), tmp_path / "r.html", ReportOptions())
+
+
+def test_performance_figure_shades_the_windows_with_immature_labels(no_alerts: Warehouse):
+    from model_monitor.report.figures_outcomes import IMMATURE_SHADE, performance
+
+    churn = monitor(load_report_data(no_alerts, ReportOptions()), "churn")
+    fig = performance(churn, default_thresholds())
+    assert fig is not None
+    totals = churn.coverage.groupby("window_start")[["labeled_count", "prediction_count"]].sum()
+    immature = {
+        pd.Timestamp(w)
+        for w, r in totals.iterrows()
+        if r["labeled_count"] < 100 or r["labeled_count"] / r["prediction_count"] < 0.5
+    }
+    assert immature, "the small demo has no window with immature labels"
+    shaded = set()
+    shapes = [s for s in fig.layout.shapes if s.fillcolor == IMMATURE_SHADE]
+    for shape in shapes:
+        start, end = pd.Timestamp(shape.x0), pd.Timestamp(shape.x1)
+        shaded |= {w for w in pd.to_datetime(totals.index) if start <= w < end}
+    assert shaded == immature
+    legend = [t.name for t in fig.data if t.name and t.name.startswith("shaded: labels not mature")]
+    assert legend == ["shaded: labels not mature (mature: ≥100 labels and ≥50% coverage)"]

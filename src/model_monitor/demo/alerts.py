@@ -1,7 +1,9 @@
-"""The demo's last step: the alert rules on each monitor's newest window, as `evaluate` runs them.
+"""The demo's last step: the alert rules as a scheduled `evaluate` runs them.
 
 The default rules judge the newest (complete: the scenario ends at midnight) window of each
-monitor, with the scenario's end as the wall clock so that freshness holds. The alerts go to
+monitor, with the scenario's end as the wall clock so that freshness holds; realized
+performance rules judge the newest window of each version whose labels are mature (the
+demo's first evaluation: later ones judge each window as its labels mature). The alerts go to
 `monitor_alerts` of the demo's DuckDB file and to a console channel, whose lines the demo's
 summary ends with.
 """
@@ -57,10 +59,11 @@ def evaluate_demo_alerts(project_dir: Path, profiles_dir: Path, now: dt.datetime
 def alert_summary_lines(alerts: list[Alert], printed: list[str]) -> list[str]:
     """The summary's closing block: a heading and what the console channel printed."""
     if not alerts:
-        return ["", "No alerts in the newest window of any monitor (default rules)."]
+        return ["", "No alerts in the newest windows (default rules)."]
     return [
         "",
-        "Alerts in the newest window of each monitor (default rules; stored in monitor_alerts, "
+        "Alerts in the newest window of each monitor, and on realized performance in the "
+        "newest window with mature labels (default rules; stored in monitor_alerts, "
         f"sent to the {CHANNEL_NAME} channel):",
         *printed,
     ]

@@ -58,13 +58,28 @@ def format_metric(key: str, value: float | int | None) -> str:
     return f"{value:.4f}"
 
 
+IMMATURE_MARK = "\u2020"  # a dagger: computed on too few labels, see the caption
+
+
 def summary_title(summary: PerformanceSummary) -> str:
-    """Return 'monitor · window · version · slice' of a summary."""
+    """Return 'monitor · window · version · slice' of a summary (and 'labels not mature')."""
     parts = [summary.monitor_name, f"window {format_window(summary.window_start)}"]
     if summary.model_version is not None:
         parts.append(f"version {summary.model_version}")
     parts.append(f"slice {format_slice(summary)}")
+    if summary.labels_mature is False:
+        parts.append("labels not mature")
     return " \u00b7 ".join(parts)
+
+
+def window_line(summary: PerformanceSummary) -> str:
+    """Return the line saying why this window is shown."""
+    return f"window: {summary.window_choice}" if summary.window_choice else ""
+
+
+def format_interval(interval: tuple[float, float] | None) -> str:
+    """Return '0.5655 to 1.0000', or 'no interval'."""
+    return "no interval" if interval is None else f"{interval[0]:.4f} to {interval[1]:.4f}"
 
 
 def coverage_line(summary: PerformanceSummary) -> str:
@@ -170,19 +185,41 @@ def performance_table(summary: PerformanceSummary) -> Table:
         "realized": summary.labeled_count,
         "estimated": summary.scored_count,
     }
+    immature = summary.labels_mature is False
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, caption_justify="left")
     table.add_column("metric", no_wrap=True)
     for source in sources:
-        table.add_column(_count_header(source, counts[source]), justify="right", no_wrap=True)
+        header = _count_header(source, counts[source])
+        if source == "realized" and immature:
+            header += f" {IMMATURE_MARK}"
+        table.add_column(header, justify="right", no_wrap=True)
+    if immature:
+        table.add_column("realized 95%\ninterval", justify="right", no_wrap=True)
     table.add_column("change vs\nreference", justify="right", no_wrap=True)
     estimated_change = False
     for key in ordered_metrics(summary):
         cells = [_value_cell(summary, source, key, notes) for source in sources]
+        if immature:
+            realized = sources.index("realized")
+            if summary.realized.get(key) is not None:
+                cells[realized] += f" {IMMATURE_MARK}"
+                interval = summary.realized_intervals.get(key)
+                is_count = base_metric(key) in COUNT_METRICS
+                cells.append("" if is_count else format_interval(interval))
+            else:
+                cells.append("")
         change = _change_cell(summary, key)
         estimated_change |= change.plain.endswith("(est.)")
         # Text, not str: rich would read a per-class key such as f1[cancel] as markup.
         table.add_row(Text(key), *(Text(c) for c in cells), change)
     footnotes = notes.lines()
+    if immature:
+        footnotes.insert(
+            0,
+            f"{IMMATURE_MARK} computed on {format_count(summary.labeled_count)} labels, not "
+            f"mature ({summary.immature_reason}; mature: {summary.maturity_rule}): "
+            "read it with its interval",
+        )
     if estimated_change:
         footnotes.append("(est.): change of the CBPE estimate, the realized value being undefined")
     if footnotes:
@@ -197,6 +234,7 @@ def performance_report(summaries: Sequence[PerformanceSummary]) -> list[Renderab
             Text(summary_title(summary), style="bold"),
             Text(coverage_line(summary)),
             Text(operations_line(summary)),
+            *([Text(window_line(summary))] if summary.window_choice else []),
             performance_table(summary),
         )
         for summary in summaries

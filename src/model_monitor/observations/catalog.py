@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from model_monitor.anomaly import HistoryPoint
 from model_monitor.performance.metrics import LOWER_IS_BETTER, METRIC_ORDER
+
+if TYPE_CHECKING:
+    from model_monitor.observations.label_windows import LabelPlan
 
 DRIFT_METRICS = (
     "psi",
@@ -99,3 +103,5 @@ class Observations:
 
     items: tuple[Observation, ...]
     monitors: tuple[MonitorWindows, ...]
+    # Which windows realized-performance rules judge (None: the evaluated ones, as other rules).
+    labels: LabelPlan | None = None

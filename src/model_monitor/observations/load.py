@@ -10,6 +10,7 @@ import pandas as pd
 
 from model_monitor.errors import ConfigError
 from model_monitor.observations.catalog import MonitorWindows, Observation, Observations
+from model_monitor.observations.label_windows import LabelPlan
 from model_monitor.observations.sources import (
     coverage_frame,
     drift_frame,
@@ -17,6 +18,7 @@ from model_monitor.observations.sources import (
     performance_frame,
     quality_frame,
     reference_null_rates,
+    windows_condition,
 )
 from model_monitor.observations.windows import (
     evaluated_windows,
@@ -52,16 +54,24 @@ def _optional_str(value: object) -> str | None:
 
 
 def _attach_history(
-    frame: pd.DataFrame, emit_from: dict[str, pd.Timestamp], history: dict[str, pd.Timedelta]
+    frame: pd.DataFrame,
+    emit_from: dict[str, pd.Timestamp],
+    history: dict[str, pd.Timedelta],
+    also_emit: dict[str, list[dt.datetime]] | None = None,
 ) -> list[Observation]:
-    """Return an Observation per row at or after its monitor's emit_from, with earlier values."""
+    """Return an Observation per row at or after its monitor's emit_from (or in its
+    `also_emit` windows: the label windows), with earlier values."""
     observations: list[Observation] = []
     frame = frame.sort_values([*SERIES_KEY, "window_start"], na_position="first", kind="stable")
+    also = {m: np.array(s, dtype="datetime64[us]") for m, s in (also_emit or {}).items()}
     for _, group in frame.groupby(list(SERIES_KEY), dropna=False, sort=False):
         monitor = str(group["monitor_name"].iloc[0])
         starts = group["window_start"].to_numpy()
         values = group["value"].to_numpy(dtype=float)
-        emit = np.flatnonzero(starts >= emit_from[monitor].to_datetime64())
+        emitted = starts >= emit_from[monitor].to_datetime64()
+        if monitor in also:
+            emitted |= np.isin(starts.astype("datetime64[us]"), also[monitor])
+        emit = np.flatnonzero(emitted)
         if not len(emit):
             continue
         lows = np.searchsorted(starts, starts[emit] - history[monitor].to_timedelta64(), "left")
@@ -99,12 +109,14 @@ def load_observations(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     slices: bool = False,
+    labels: LabelPlan | None = None,
 ) -> Observations:
     """Read the metric tables (one query each) for the evaluated windows and their history.
 
     `lookback(monitor, grain)` returns (age_windows, history_windows): how many windows before
     the first evaluated one a rule may judge (label coverage waits for labels) and how many
-    windows of history before those anomaly scores read.
+    windows of history before those anomaly scores read. `labels` adds the realized
+    performance of the windows whose labels it judges, however old (one more query).
     """
     since, until = utc_naive(since), utc_naive(until)
     if since is not None and until is not None and since > until:
@@ -136,12 +148,21 @@ def load_observations(
         coverage_frame(warehouse, ranges, slices),
         operations_frame(warehouse, ranges, slices),
     ]
+    label_windows = {
+        m: sorted({start for start, _ in w}) for m, w in (labels.judged if labels else {}).items()
+    }
+    label_windows = {m: w for m, w in label_windows.items() if m in ranges}
+    if label_windows:
+        condition = windows_condition(warehouse.quote, label_windows)
+        frames.append(performance_frame(warehouse, ranges, slices, condition))
     frames = [f for f in frames if not f.empty]
     if not frames:
         raise explain_no_window(plans, monitor, since, until)
     frame = pd.concat(frames, ignore_index=True)
     frame["window_start"] = _naive_utc(frame["window_start"])
     frame["window_end"] = _naive_utc(frame["window_end"])
+    if label_windows:  # a label window inside the evaluated range is read twice: keep one
+        frame = frame.drop_duplicates(subset=[*SERIES_KEY, "window_start"], keep="first")
     null_rates = reference_null_rates(warehouse, ranges, slices)
     key = ["monitor_name", "slice_key", "slice_value", "column_name", "metric_name"]
     frame = frame.merge(null_rates, on=key, how="left", suffixes=("", "_null"))
@@ -165,4 +186,5 @@ def load_observations(
     )
     kept = {m.monitor_name for m in monitors}
     frame = frame[frame["monitor_name"].isin(kept)]
-    return Observations(items=tuple(_attach_history(frame, emit_from, history)), monitors=monitors)
+    items = _attach_history(frame, emit_from, history, label_windows)
+    return Observations(items=tuple(items), monitors=monitors, labels=labels)

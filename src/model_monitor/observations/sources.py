@@ -255,10 +255,27 @@ def _drift_pvalue(
     return np.nan if p is None else float(p)
 
 
+def windows_condition(q: Callable[[str], str], windows: dict[str, Iterable[dt.datetime]]) -> str:
+    """Return `(monitor = m and window_start in (a, b)) or ...` (false when there are none)."""
+    parts = [
+        f"({q('monitor_name')} = {sql_string(name)} and {q('window_start')} in "
+        f"({', '.join(sql_timestamp(s) for s in sorted(set(starts)))}))"
+        for name, starts in sorted(windows.items())
+        if starts
+    ]
+    return "(" + " or ".join(parts) + ")" if parts else "(1 = 0)"
+
+
 def performance_frame(
-    warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
+    warehouse: Queryable,
+    ranges: dict[str, tuple[dt.datetime, dt.datetime]],
+    slices: bool,
+    window_condition: str | None = None,
 ) -> pd.DataFrame:
-    """Return realized and estimated metrics with the reference's value of the same metric."""
+    """Return realized and estimated metrics with the reference's value of the same metric.
+
+    `window_condition` replaces the ranges' condition on current windows (the label windows).
+    """
     q = warehouse.quote
     columns = (
         *KEYS,
@@ -269,7 +286,7 @@ def performance_frame(
         "labeled_count",
     )
     names = ", ".join(sql_string(m) for m in sorted(ranges))
-    window = _ranges_condition(q, ranges)
+    window = window_condition or _ranges_condition(q, ranges)
     conditions = [
         f"({window} or ({q('window_kind')} = 'reference' and {q('monitor_name')} in ({names})))",
         f"{q('class_label')} is null",

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from model_monitor.errors import ConfigError
+from model_monitor.formatting.values import format_window
+from model_monitor.maturity import Maturity
+from model_monitor.observations.label_windows import load_label_states
+from model_monitor.performance.intervals import realized_intervals
 from model_monitor.performance.metrics import (
     COUNT_METRICS,
     base_metric,
@@ -147,9 +153,19 @@ def load_performance_summary(
     window: dt.datetime | dt.date | None = None,
     model_version: str | None = None,
     slices: bool = False,
+    maturity_for: Callable[[str], Maturity] | None = None,
 ) -> list[PerformanceSummary]:
-    """Return one summary per monitor, window, version and slice (latest window by default)."""
-    sql = build_performance_sql(warehouse, monitor, window, model_version, slices)
+    """Return one summary per monitor, window, version and slice.
+
+    By default each monitor's newest window with mature labels (`maturity_for`, default the
+    documented maturity), its newest window when none is mature yet or it has no labels.
+    """
+    maturity_for = maturity_for or (lambda _monitor: Maturity())
+    choices: dict[str, tuple[dt.datetime, str]] = {}
+    if window is None:
+        choices = _choose_windows(warehouse, monitor, model_version, maturity_for)
+    chosen = {m: start for m, (start, _) in choices.items()}
+    sql = build_performance_sql(warehouse, monitor, window, model_version, slices, chosen)
     records = warehouse.query(sql).to_dict("records")
     current: dict[Key, dict[str, Any]] = {}
     reference: dict[tuple[Any, ...], _MetricSet] = {}
@@ -199,4 +215,86 @@ def load_performance_summary(
                 operations=_operations((operations or {}).get(key)),
             )
         )
-    return sorted(summaries, key=summary_order)
+    explicit = "chosen with --window" if window is not None else None
+    return sorted(
+        (_with_maturity(s, maturity_for(s.monitor_name), choices, explicit) for s in summaries),
+        key=summary_order,
+    )
+
+
+def _choose_windows(
+    warehouse: Queryable,
+    monitor: str | None,
+    model_version: str | None,
+    maturity_for: Callable[[str], Maturity],
+) -> dict[str, tuple[dt.datetime, str]]:
+    """Per monitor with labels: the newest window with mature labels, and why that one."""
+    states = load_label_states(warehouse, monitor)
+    if not states:
+        return {}
+    totals: dict[str, dict[dt.datetime, list[int]]] = {}
+    for (name, start, version), state in states.items():
+        if model_version is not None and version != model_version:
+            continue
+        counts = totals.setdefault(name, {}).setdefault(start, [0, 0])
+        counts[0] += state.labeled_count
+        counts[1] += state.prediction_count
+    choices = {}
+    for name, windows in totals.items():
+        maturity = maturity_for(name)
+        rule = maturity.rule_text()
+        mature = [w for w, (lab, pred) in windows.items() if maturity.is_mature(lab, pred)]
+        newest = max(windows)
+        if not mature:
+            choices[name] = (newest, f"no window has {rule} yet; showing the newest")
+            continue
+        pick = max(mature)
+        why = f"newest window with {rule}"
+        newer = sorted(w for w in windows if w > pick)
+        if newer:
+            lacks = maturity.shortfall(*windows[newer[-1]])
+            why += (
+                f"; {len(newer)} newer window{'s' if len(newer) > 1 else ''} "
+                f"{'have' if len(newer) > 1 else 'has'} too few labels (the newest, "
+                f"{format_window(newer[-1])}: {lacks})"
+            )
+        choices[name] = (pick, why)
+    return choices
+
+
+def _with_maturity(
+    summary: PerformanceSummary,
+    maturity: Maturity,
+    choices: dict[str, tuple[dt.datetime, str]],
+    explicit: str | None,
+) -> PerformanceSummary:
+    """The summary with its labels' maturity, why its window was shown and its intervals."""
+    coverage = summary.label_coverage
+    labeled = coverage.labeled_count if coverage else summary.labeled_count
+    predictions = coverage.prediction_count if coverage else None
+    mature: bool | None = None
+    reason = None
+    if coverage is not None or summary.labeled_count:  # else: the monitor has no labels
+        if predictions is None:  # no coverage row: the labeled count alone decides
+            mature = (labeled or 0) >= maturity.min_labeled_count
+            reason = None if mature else maturity.shortfall(labeled, labeled)
+        else:
+            mature = maturity.is_mature(labeled, predictions)
+            reason = maturity.shortfall(labeled, predictions)
+    choice = explicit
+    if choice is None:
+        choice = (
+            choices[summary.monitor_name][1]
+            if summary.monitor_name in choices
+            else ("newest window (no label coverage to judge maturity)")
+        )
+    return dataclasses.replace(
+        summary,
+        labels_mature=mature,
+        immature_reason=reason,
+        maturity_rule=maturity.rule_text(),
+        window_choice=choice,
+        realized_intervals=realized_intervals(
+            summary.realized, summary.labeled_count, summary.task
+        ),
+    )

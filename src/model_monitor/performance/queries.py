@@ -59,11 +59,26 @@ def _selected_current(
     alias: str,
     window: dt.datetime | dt.date | None,
     model_version: str | None,
+    chosen: dict[str, dt.datetime] | None = None,
 ) -> str:
-    """Return the condition on current rows: the chosen window (or latest) and version."""
+    """Return the condition on current rows: the chosen window (or latest) and version.
+
+    `chosen` maps monitors to the window to show instead of their latest (mature labels).
+    """
     parts = [f"{alias}.{q('window_kind')} = 'current'"]
     if window is not None:
         parts.append(f"{alias}.{q('window_start')} = {sql_timestamp(window)}")
+    elif chosen:
+        names = ", ".join(sql_string(m) for m in sorted(chosen))
+        picks = " or ".join(
+            f"({alias}.{q('monitor_name')} = {sql_string(m)} and "
+            f"{alias}.{q('window_start')} = {sql_timestamp(start)})"
+            for m, start in sorted(chosen.items())
+        )
+        parts.append(
+            f"((latest_windows.latest_window_start is not null and "
+            f"{alias}.{q('monitor_name')} not in ({names})) or {picks})"
+        )
     else:
         parts.append("latest_windows.latest_window_start is not null")
     if model_version is not None:
@@ -77,6 +92,7 @@ def build_performance_sql(
     window: dt.datetime | dt.date | None = None,
     model_version: str | None = None,
     slices: bool = False,
+    chosen: dict[str, dt.datetime] | None = None,
 ) -> str:
     """Return the SELECT of the chosen current windows' metric rows plus the reference's."""
     relation = warehouse.relation(PERFORMANCE_TABLE)
@@ -84,7 +100,7 @@ def build_performance_sql(
     select = ", ".join(f"perf.{q(c)}" for c in PERFORMANCE_COLUMNS)
     conditions = [
         f"(perf.{q('window_kind')} = 'reference' or "
-        f"({_selected_current(q, 'perf', window, model_version)}))"
+        f"({_selected_current(q, 'perf', window, model_version, chosen)}))"
     ]
     monitor_condition = ""
     if monitor is not None:

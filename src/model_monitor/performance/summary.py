@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from model_monitor.performance.metrics import COUNT_METRICS, base_metric, metric_sort_key
@@ -56,6 +56,14 @@ class PerformanceSummary:
     undefined_reasons: dict[str, dict[str, str]]
     label_coverage: LabelCoverage | None
     operations: Operations | None
+    # How far the realized values can be trusted (model_monitor.maturity): whether the
+    # window's labels are mature, what it lacks if not, the rule, why this window was shown,
+    # and a 95% Wilson interval per realized rate (None: no interval for that metric).
+    labels_mature: bool | None = None
+    immature_reason: str | None = None
+    maturity_rule: str | None = None
+    window_choice: str | None = None
+    realized_intervals: dict[str, tuple[float, float] | None] = field(default_factory=dict)
 
 
 def ordered_metrics(summary: PerformanceSummary) -> list[str]:

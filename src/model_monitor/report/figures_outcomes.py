@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from model_monitor.maturity import Maturity
 from model_monitor.performance.metrics import LOWER_IS_BETTER
 from model_monitor.report.columns import HEADLINE_METRICS
 from model_monitor.report.data import MonitorData
@@ -173,9 +176,56 @@ def performance(monitor: MonitorData, thresholds: Thresholds) -> go.Figure | Non
         )
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=row, col=1)
     fig.update_xaxes(type="date")
+    _shade_immature(fig, coverage, Maturity())
     left_titles(fig)
     fig.update_layout(barmode="group")
     return new_figure(fig, height=110 + 200 * len(titles))
+
+
+IMMATURE_SHADE = "rgba(140, 140, 140, 0.16)"
+
+
+def immature_spans(coverage: pd.DataFrame, maturity: Maturity) -> list[tuple[Any, Any]]:
+    """Return (start, end) of each run of windows whose labels are not mature (all versions)."""
+    if coverage.empty:
+        return []
+    totals = coverage.groupby("window_start")[["labeled_count", "prediction_count"]].sum()
+    starts = pd.to_datetime(totals.index.to_series()).sort_values()
+    steps = starts.diff().dropna()
+    grain = steps.min() if not steps.empty else pd.Timedelta(days=1)
+    spans: list[tuple[Any, Any]] = []
+    for start in starts:
+        labeled, predicted = totals.loc[start]
+        if maturity.is_mature(int(labeled), int(predicted)):
+            continue
+        if spans and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], start + grain)
+        else:
+            spans.append((start, start + grain))
+    return spans
+
+
+def _shade_immature(fig: go.Figure, coverage: pd.DataFrame, maturity: Maturity) -> None:
+    """Shade the windows with immature labels in every row, with a legend entry saying so."""
+    spans = immature_spans(coverage, maturity)
+    for start, end in spans:
+        fig.add_vrect(
+            x0=start, x1=end, fillcolor=IMMATURE_SHADE, line_width=0, layer="below",
+            row="all", col=1,
+        )  # fmt: skip
+    if spans:
+        fig.add_trace(
+            go.Scatter(
+                x=[spans[0][0]],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 12, "color": IMMATURE_SHADE},
+                name=f"shaded: labels not mature (mature: {maturity.rule_text()})",
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
 
 
 def calibration(monitor: MonitorData) -> go.Figure | None:

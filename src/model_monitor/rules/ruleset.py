@@ -16,6 +16,7 @@ import yaml
 
 from model_monitor.anomaly import AnomalySettings, history_windows
 from model_monitor.errors import ConfigError
+from model_monitor.maturity import Maturity, parse_maturity
 from model_monitor.rules.defaults import BUILTIN_RULES
 from model_monitor.rules.parsing import (
     Scope,
@@ -37,9 +38,13 @@ class RuleSet:
         top: Scope | None = None,
         monitors: dict[str, Scope] | None = None,
         source: str = "defaults",
+        maturity: Maturity | None = None,
+        monitor_maturity: dict[str, Maturity] | None = None,
     ) -> None:
         self._top = top or Scope(path="", monitor=None)
         self._monitors = monitors or {}
+        self._maturity = maturity or Maturity()
+        self._monitor_maturity = monitor_maturity or {}
         self._errors = Errors(source)
         self.source = source
         self._cache: dict[tuple[str, str, str | None], list[Rule]] = {}
@@ -81,8 +86,12 @@ class RuleSet:
             return cls(source=source)
         if not isinstance(data, dict):
             raise errors(f"expected a mapping at the top; got {type(data).__name__}", "rules")
-        refuse_unknown_keys(data, ("rules", "metrics", "columns", "monitors"), "", None, errors)
+        refuse_unknown_keys(
+            data, ("rules", "metrics", "columns", "monitors", "maturity"), "", None, errors
+        )
         top = parse_scope(data, Scope(path="", monitor=None), set(BUILTIN_RULES), errors)
+        maturity = parse_maturity(data.get("maturity"), "maturity", None, errors)
+        monitor_maturity: dict[str, Maturity] = {}
         monitors: dict[str, Scope] = {}
         raw_monitors = as_mapping(data.get("monitors"), "monitors", None, errors)
         for name, block in raw_monitors.items():
@@ -93,8 +102,16 @@ class RuleSet:
                 )
             block = as_mapping(block, f"monitors.{name}", name, errors)
             refuse_unknown_keys(
-                block, ("silence", "rules", "metrics", "columns"), f"monitors.{name}", name, errors
+                block,
+                ("silence", "rules", "metrics", "columns", "maturity"),
+                f"monitors.{name}",
+                name,
+                errors,
             )
+            if "maturity" in block:
+                monitor_maturity[name] = parse_maturity(
+                    block["maturity"], f"monitors.{name}.maturity", name, errors, maturity
+                )
             scope = Scope(path=f"monitors.{name}", monitor=name)
             if "silence" in block:
                 if not isinstance(block["silence"], bool):
@@ -105,7 +122,11 @@ class RuleSet:
                     )
                 scope.silence = block["silence"]
             monitors[name] = parse_scope(block, scope, set(BUILTIN_RULES) | set(top.rules), errors)
-        return cls(top, monitors, source)
+        return cls(top, monitors, source, maturity, monitor_maturity)
+
+    def maturity_for(self, monitor: str) -> Maturity:
+        """Return when a monitor's windows have mature labels (the file's `maturity` blocks)."""
+        return self._monitor_maturity.get(monitor, self._maturity)
 
     # resolution
 

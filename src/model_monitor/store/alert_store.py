@@ -18,6 +18,8 @@ from model_monitor.store.records import (
     DeliveryRecord,
     DeliveryStatus,
     FailedDelivery,
+    LabelOutcome,
+    LabelRecord,
     StoredAlert,
     naive_utc,
     parse_enum,
@@ -29,10 +31,16 @@ from model_monitor.store.schema import (
     ALERTS_TABLE,
     DELIVERIES_TABLE,
     DELIVERY_COLUMNS,
+    LABEL_WINDOW_COLUMNS,
+    LABEL_WINDOWS_TABLE,
     create_table_sql,
 )
 from model_monitor.store.sql import SqlLiterals, SqlWarehouse, chunks
-from model_monitor.store.writes import insert_alerts_sql, replace_deliveries_sql
+from model_monitor.store.writes import (
+    insert_alerts_sql,
+    insert_label_records_sql,
+    replace_deliveries_sql,
+)
 
 
 class AlertStore:
@@ -44,6 +52,7 @@ class AlertStore:
         self.schema = schema or warehouse.target_schema
         self.alerts_relation = warehouse.table_relation(ALERTS_TABLE, self.schema)
         self.deliveries_relation = warehouse.table_relation(DELIVERIES_TABLE, self.schema)
+        self.labels_relation = warehouse.table_relation(LABEL_WINDOWS_TABLE, self.schema)
         self.literals = SqlLiterals(warehouse)
 
     def ensure_tables(self) -> None:
@@ -52,6 +61,7 @@ class AlertStore:
         self.warehouse.execute(
             self._create_sql(self.alerts_relation, ALERT_COLUMNS),
             self._create_sql(self.deliveries_relation, DELIVERY_COLUMNS),
+            self._create_sql(self.labels_relation, LABEL_WINDOW_COLUMNS),
         )
 
     def _create_sql(self, relation: str, columns: Sequence[tuple[str, str]]) -> str:
@@ -98,6 +108,41 @@ class AlertStore:
             for row in result_rows(frame):
                 stored = stored_alert(row)
                 latest[stored.alert.alert_key] = stored
+        return latest
+
+    def label_records(self, monitors: Iterable[str]) -> dict[tuple[object, ...], LabelRecord]:
+        """Return the latest label record per (monitor, window, version); {} before the table."""
+        monitors = sorted(set(monitors))
+        q = self.warehouse.quote
+        columns = ", ".join(q(name) for name, _ in LABEL_WINDOW_COLUMNS)
+        partition = ", ".join(q(c) for c in ("monitor_name", "window_start", "model_version"))
+        latest: dict[tuple[object, ...], LabelRecord] = {}
+        for chunk in chunks(monitors):
+            sql = (
+                f"select {columns} from (\n"
+                f"  select {columns}, row_number() over (\n"
+                f"    partition by {partition} order by {q('evaluated_at')} desc\n"
+                f"  ) as {q('mm_rank')}\n"
+                f"  from {self.labels_relation}\n"
+                f"  where {q('monitor_name')} in ({self.literals.strings(chunk)})\n"
+                f") ranked where {q('mm_rank')} = 1"
+            )
+            try:
+                frame = self.warehouse.query(sql)
+            except WarehouseError:
+                return {}  # a store written before this table existed: no label history yet
+            for row in result_rows(frame):
+                record = LabelRecord(
+                    monitor_name=row["monitor_name"],
+                    window_start=naive_utc(row["window_start"]),
+                    model_version=row["model_version"],
+                    prediction_count=int(row["prediction_count"] or 0),
+                    labeled_count=int(row["labeled_count"] or 0),
+                    duplicate_label_count=int(row["duplicate_label_count"] or 0),
+                    outcome=parse_enum(LabelOutcome, row["outcome"], "outcome"),
+                    evaluated_at=naive_utc(row["evaluated_at"]),
+                )
+                latest[record.key] = record
         return latest
 
     def stored_statuses(self, alert_ids: Iterable[str]) -> dict[str, Status]:
@@ -203,10 +248,15 @@ class AlertStore:
         alerts: Sequence[Alert],
         deliveries: Sequence[DeliveryRecord],
         evaluated_at: dt.datetime,
+        label_records: Sequence[LabelRecord] = (),
     ) -> None:
-        """Insert alerts whose alert_id is absent and replace these delivery rows, atomically."""
+        """Insert alerts whose alert_id is absent, replace these delivery rows and add the label
+        records, atomically."""
         statements = insert_alerts_sql(self.literals, self.alerts_relation, alerts, evaluated_at)
         statements += replace_deliveries_sql(self.literals, self.deliveries_relation, deliveries)
+        statements += insert_label_records_sql(
+            self.literals, self.labels_relation, label_records, evaluated_at
+        )
         if statements:
             self.warehouse.execute(*statements)
 

@@ -56,6 +56,43 @@ class FailedDelivery:
     last_error: str | None
 
 
+class LabelOutcome(str, Enum):
+    """What an evaluation did with a window's realized performance, given its labels."""
+
+    JUDGED = "judged"  # mature, and its labels changed since it was last judged: judged now
+    BASELINE = "baseline"  # mature at the monitor's first evaluation, older than the newest
+    WAITING = "waiting"  # not mature yet: judged once it is
+
+
+@dataclass(frozen=True)
+class LabelRecord:
+    """One row of monitor_label_evaluations: a window's label counts as an evaluation saw them."""
+
+    monitor_name: str
+    window_start: dt.datetime
+    model_version: str | None
+    prediction_count: int
+    labeled_count: int
+    duplicate_label_count: int
+    outcome: LabelOutcome
+    evaluated_at: dt.datetime | None = None
+
+    @property
+    def key(self) -> tuple[str, dt.datetime, str | None]:
+        """(monitor, window_start, model_version): one window of one version."""
+        return (self.monitor_name, self.window_start, self.model_version)
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """The counts whose change means the window's outcomes changed."""
+        return (self.prediction_count, self.labeled_count, self.duplicate_label_count)
+
+    @property
+    def label_coverage(self) -> float | None:
+        """labeled_count / prediction_count, None without predictions."""
+        return self.labeled_count / self.prediction_count if self.prediction_count else None
+
+
 def naive_utc(value: dt.datetime) -> dt.datetime:
     """Return a timestamp as naive UTC (how the tables store it), microseconds kept."""
     if isinstance(value, pd.Timestamp):

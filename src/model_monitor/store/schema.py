@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 ALERTS_TABLE = "monitor_alerts"
 DELIVERIES_TABLE = "monitor_alert_deliveries"
+# The label state each evaluation saw per window: how the next one knows which labels changed.
+LABEL_WINDOWS_TABLE = "monitor_label_evaluations"
 
 # (column, kind): kinds are rendered per engine by Warehouse.column_type.
 ALERT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -36,6 +38,18 @@ DELIVERY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("attempts", "integer"),
     ("last_error", "string"),
     ("updated_at", "timestamp"),
+)
+
+LABEL_WINDOW_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("monitor_name", "string"),
+    ("window_start", "timestamp"),
+    ("model_version", "string"),
+    ("prediction_count", "integer"),
+    ("labeled_count", "integer"),
+    ("duplicate_label_count", "integer"),
+    ("label_coverage", "double"),
+    ("outcome", "string"),
+    ("evaluated_at", "timestamp"),
 )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from model_monitor.alerts import Alert, Severity, Status
 from model_monitor.errors import WarehouseError
-from model_monitor.store.records import DeliveryRecord, DeliveryStatus
-from model_monitor.store.schema import ALERT_COLUMNS, DELIVERY_COLUMNS
+from model_monitor.store.records import DeliveryRecord, DeliveryStatus, LabelRecord
+from model_monitor.store.schema import ALERT_COLUMNS, DELIVERY_COLUMNS, LABEL_WINDOW_COLUMNS
 from model_monitor.store.sql import SqlLiterals, chunks
 
 
@@ -100,6 +100,41 @@ def replace_deliveries_sql(
             )
             + ")"
             for record in chunk
+        )
+        statements.append(f"insert into {relation} ({names}) values\n  {rows}")
+    return statements
+
+
+def insert_label_records_sql(
+    literals: SqlLiterals, relation: str, records: Sequence[LabelRecord], evaluated_at: dt.datetime
+) -> list[str]:
+    """INSERTs of label records (the table only grows: the latest row per window counts)."""
+    q = literals.warehouse.quote
+    names = ", ".join(q(name) for name, _ in LABEL_WINDOW_COLUMNS)
+    statements = []
+    for chunk in chunks(records):
+        rows = ",\n  ".join(
+            "("
+            + ", ".join(
+                literals.literal(value, kind)
+                for value, (_, kind) in zip(
+                    (
+                        r.monitor_name,
+                        r.window_start,
+                        r.model_version,
+                        r.prediction_count,
+                        r.labeled_count,
+                        r.duplicate_label_count,
+                        r.label_coverage,
+                        r.outcome.value,
+                        evaluated_at,
+                    ),
+                    LABEL_WINDOW_COLUMNS,
+                    strict=True,
+                )
+            )
+            + ")"
+            for r in chunk
         )
         statements.append(f"insert into {relation} ({names}) values\n  {rows}")
     return statements
