@@ -54,13 +54,19 @@ def evaluate_demo_alerts(project_dir: Path, profiles_dir: Path, now: dt.datetime
     )
 
 
-def alert_summary_lines(alerts: list[Alert], printed: list[str]) -> list[str]:
-    """The summary's closing block: a heading and what the console channel printed."""
+def alert_summary_lines(
+    alerts: list[Alert], printed: list[str], all_command: str | None = None
+) -> list[str]:
+    """The summary's closing block: a heading, what the console channel printed and, when that
+    is only some of the alerts, the command that lists them all."""
     if not alerts:
         return ["", "No alerts in the newest window of any monitor (default rules)."]
-    return [
+    lines = [
         "",
         "Alerts in the newest window of each monitor (default rules; stored in monitor_alerts, "
         f"sent to the {CHANNEL_NAME} channel):",
         *printed,
     ]
+    if len(alerts) > SHOWN_ALERTS and all_command:
+        lines.append(f"Showing {SHOWN_ALERTS} of {len(alerts)} alerts; all: {all_command}")
+    return lines
