@@ -41,6 +41,13 @@ from model_monitor.cli_common import fail, handle_errors, open_warehouse, wareho
     help="Rows of each table read to count values (the first ones the engine returns).",
 )
 @click.option(
+    "--decision-threshold",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Binary with a score: predicted positive when score >= this (default 0.5); init "
+    "compares the positive rate it gives with the reference's label prevalence.",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -57,6 +64,7 @@ def init(
     reference_between: tuple[str, str] | None,
     name: str | None,
     sample_rows: int,
+    decision_threshold: float | None,
     out: Path | None,
 ) -> None:
     """Print a commented monitor configuration guessed from the predictions' columns."""
@@ -72,6 +80,7 @@ def init(
             between=(reference_between[0], reference_between[1]) if reference_between else None,
             name=name,
             sample_rows=sample_rows,
+            decision_threshold=decision_threshold,
         )
     text = render_yaml(draft)
     if out is None:
@@ -82,6 +91,8 @@ def init(
         except OSError as exc:
             fail(f"cannot write {out}: {exc.strerror or exc}")
         click.echo(f"model-monitor: wrote {out}", err=True)
+    for line in draft.advice:
+        click.echo(f"model-monitor: {line}", err=True)
     todos = draft.todos()
     if todos:
         click.echo(f"model-monitor: {len(todos)} TODO(s) to look at:", err=True)

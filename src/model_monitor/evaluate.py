@@ -6,12 +6,13 @@ import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from model_monitor.alerts import Alert, Severity
 from model_monitor.anomaly import AnomalyScore, detect_anomaly
+from model_monitor.metric_ranges import clamp_to_range, is_clamped
 from model_monitor.observations import (
     FRESHNESS_METRIC,
     PERFORMANCE_METRICS,
@@ -311,20 +312,24 @@ def _judge_reference(judgement: _Judgement) -> Alert | None:
     if scale == 0:
         return None  # a relative change from 0 is undefined
     change /= scale
-    crossed = _first_crossed(rule, change, "up")
-    if crossed is None:
-        return None
-    severity, bound = crossed
 
     def in_value_space(b: float) -> float:
         return reference + sign * b * scale
 
-    least = in_value_space(rule.bounds()[-1][1])
+    crossed = _reference_crossed(rule, change, o, in_value_space)
+    if crossed is None:
+        return None
+    severity, bound = crossed
+    least = clamp_to_range(o.metric_name, in_value_space(rule.bounds()[-1][1]))
+    threshold = clamp_to_range(o.metric_name, in_value_space(bound))
+    limit = f"{severity.value} beyond {_format_change(o.metric_name, sign * bound, relative)}"
+    if is_clamped(o.metric_name, in_value_space(bound)):
+        edge = "lowest" if sign < 0 else "highest"
+        limit += f", held at {format_value(o.metric_name, threshold)}, the {edge} value possible"
     message = (
         f"{_subject(o)} is {format_value(o.metric_name, o.value)} against "
         f"{format_value(o.metric_name, reference)} in the reference "
-        f"({_format_change(o.metric_name, sign * change, relative)}; {severity.value} beyond "
-        f"{_format_change(o.metric_name, sign * bound, relative)})"
+        f"({_format_change(o.metric_name, sign * change, relative)}; {limit})"
         f"{_labels_text(o, judgement.details)}"
     )
     expected = (least, None) if direction == "down" else (None, least)
@@ -334,7 +339,23 @@ def _judge_reference(judgement: _Judgement) -> Alert | None:
         "change": sign * change,
         "change_kind": "relative" if relative else "difference",
     }
-    return _alert(o, rule, severity, message, in_value_space(bound), expected, details)
+    return _alert(o, rule, severity, message, threshold, expected, details)
+
+
+def _reference_crossed(
+    rule: Rule, change: float, o: Observation, in_value_space: Callable[[float], float]
+) -> tuple[Severity, float] | None:
+    """Return the most severe bound the change crosses, or None. A bound lying beyond the
+    metric's range (an accuracy bound below 0) sits at the range's edge: a value there crosses it.
+    """
+    for severity, bound in rule.bounds():
+        position = in_value_space(bound)
+        at_edge = is_clamped(o.metric_name, position) and o.value == clamp_to_range(
+            o.metric_name, position
+        )
+        if at_edge or _crossed(change, bound, "up", rule.inclusive):
+            return Severity(severity), bound
+    return None
 
 
 def _judge_anomaly(judgement: _Judgement, windows: MonitorWindows) -> Alert | None:

@@ -213,3 +213,41 @@ def time_range(
         return None
     first, last = (as_datetime(frame.iloc[0][c]) for c in ("first_value", "last_value"))
     return (first, last) if first is not None and last is not None else None
+
+
+def text_type(warehouse: Introspectable) -> str:
+    """Return the engine's text type, for casts (varchar where the warehouse cannot say)."""
+    column_type = getattr(warehouse, "column_type", None)
+    return str(column_type("string")) if callable(column_type) else "varchar"
+
+
+def is_positive_sql(expression: str, positive_values: tuple[str, ...], text: str) -> str:
+    """Return SQL true when a value reads as positive, as the package's `_binary_class` reads it:
+    its text, lower-cased, is one of the positive values."""
+    listed = ", ".join("'" + v.lower().replace("'", "''") + "'" for v in positive_values)
+    return f"lower(cast({expression} as {text})) in ({listed})"
+
+
+def count_where(
+    warehouse: Introspectable, rows: str, condition: str, among: str
+) -> tuple[int, int]:
+    """Return how many rows of a subquery satisfy `among`, and how many of those `condition`."""
+    frame = warehouse.query(
+        f"select count(*) as n_rows, sum(case when {condition} then 1 else 0 end) as n_hits\n"
+        f"from {rows}\nwhere {among}"
+    )
+    record: dict[Any, Any] = frame.to_dict("records")[0] if len(frame) else {}
+    return as_int(record.get("n_rows")) or 0, as_int(record.get("n_hits")) or 0
+
+
+def kth_largest(
+    warehouse: Introspectable, rows: str, column: str, among: str, k: int
+) -> float | None:
+    """Return the k-th largest value of a column among a subquery's rows (the least if fewer)."""
+    frame = warehouse.query(
+        f"select min(v) as kth_value from (\n"
+        f"  select {column} as v, row_number() over (order by {column} desc) as value_rank\n"
+        f"  from {rows}\n  where {among}\n) as ranked\nwhere value_rank <= {int(k)}"
+    )
+    value = frame.iloc[0]["kth_value"] if len(frame) else None
+    return float(value) if value is not None and value == value else None

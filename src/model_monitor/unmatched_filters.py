@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from model_monitor.errors import ConfigError
 from model_monitor.sql_values import Queryable, as_datetime, none_if_missing
 
@@ -17,8 +19,10 @@ def check_known_monitor(warehouse: Queryable, relation: str, monitor: str) -> No
     known = known_monitors(warehouse, relation)
     if monitor not in known:
         listed = ", ".join(known) if known else "none (is the table empty?)"
+        close = difflib.get_close_matches(monitor, known, n=3)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
         raise ConfigError(
-            f"no rows in {relation}; known monitors: {listed}", monitor=monitor, key="monitor"
+            f"no rows in {relation}{hint}; known monitors: {listed}", monitor=monitor, key="monitor"
         )
 
 

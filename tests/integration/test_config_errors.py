@@ -72,8 +72,35 @@ WAREHOUSE_CASES: list[tuple[str, Callable[[dict[str, Any], str], None], str, str
         "",
     ),
 ]
+# A misspelt column in any column key: the first error suggests the name meant (a few edits
+# away, _closest_names.sql), whichever relation the key reads.
+MISSPELT_CASES: list[tuple[str, Callable[[dict[str, Any], str], None], str, str]] = [
+    (f"misspelt_{key.replace('.', '_')}", _set(key, wrong), key, f"(did you mean {meant}?)")
+    for key, wrong, meant in [
+        ("score_column", "scroe", "score"),
+        ("timestamp_column", "predicted_ta", "predicted_at"),
+        ("model_version_column", "model_verison", "model_version"),
+        ("prediction_column", "predicted_clas", "predicted_class"),
+        ("slices", ["country", "Customer Teir"], "Customer Tier"),
+        ("features", ["plan", "Order Amuont"], "Order Amount"),
+        ("labels.label_column", "lable", "label"),
+        ("labels.id_column", "predictionid", "prediction_id"),
+        ("labels.timestamp_column", "labelled_at", "labeled_at"),
+        ("reference.label_column", "labl", "label"),
+    ]
+]
+# labels.id_column defaults to id_column, and the labels are read first: a misspelt id_column
+# is reported under labels.id_column, with the same suggestion.
+MISSPELT_CASES.append(
+    (
+        "misspelt_id_column",
+        _set("id_column", "prediction_di"),
+        "labels.id_column",
+        "(did you mean prediction_id?)",
+    )
+)
 CASES = [pytest.param(*c[1:], False, id=c[0]) for c in STATIC_CASES] + [
-    pytest.param(*c[1:], True, id=c[0]) for c in WAREHOUSE_CASES
+    pytest.param(*c[1:], True, id=c[0]) for c in WAREHOUSE_CASES + MISSPELT_CASES
 ]
 
 

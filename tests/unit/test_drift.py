@@ -87,6 +87,12 @@ def test_unknown_monitor_names_the_known_ones(warehouse):
     with pytest.raises(ConfigError) as info:
         load_drift(warehouse, monitor="nope")
     assert info.value.key == "monitor" and "known monitors: churn, fraud" in str(info.value)
+    assert "did you mean" not in str(info.value)
+
+
+def test_a_misspelt_monitor_gets_a_did_you_mean(warehouse):
+    with pytest.raises(ConfigError, match=r"\(did you mean churn\?\); known monitors: churn"):
+        load_drift(warehouse, monitor="chrun")
 
 
 def test_invalid_monitor_name_is_refused_before_any_query(warehouse):

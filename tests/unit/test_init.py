@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import monitor_project as mp
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -465,3 +466,32 @@ def test_init_errors_are_one_line(raw):
     assert result.exit_code == EXIT_ERROR and "expected a timestamp like" in result.stderr
     result = raw.run("init")
     assert result.exit_code == 2 and "--predictions" in result.output
+
+
+def test_init_checks_the_positive_rate_against_the_prevalence_in_sql(raw):
+    training = next(t.frame for t in mp.raw_tables() if t.name == "training")
+    scores, truth = training["fraud_proba"].to_numpy(), training["is_fraud"].to_numpy()
+    prevalence = truth.mean()
+    args = (
+        "init", "--predictions", f"{raw.raw_schema}.predictions",
+        "--labels", f"{raw.raw_schema}.labels", "--reference", f"{raw.raw_schema}.training",
+    )  # fmt: skip
+    # The default: the package reads the class from is_fraud_pred, so init counts that.
+    result = raw.run(*args)
+    assert result.exit_code == EXIT_OK, result.output
+    rate = (training["is_fraud_pred"] == 1).mean()
+    (line,) = [x for x in result.stderr.splitlines() if "Positive rate check" in x]
+    assert f"(is_fraud_pred positive) are {rate:.2%} of the first 600 rows of" in line
+    assert f"prevalence is {prevalence:.2%}" in line
+    # A threshold that predicts far fewer positives: a warning and the matching quantile.
+    result = raw.run(*args, "--decision-threshold", "0.97")
+    assert result.exit_code == EXIT_OK, result.output
+    rate = (scores >= 0.97).mean()
+    k = round(prevalence * len(scores))
+    kth = np.sort(scores)[::-1][k - 1]
+    assert rate < prevalence / 3
+    warning = next(x for x in result.stderr.splitlines() if "WARNING" in x)
+    assert f"(fraud_proba >= 0.97) are {rate:.2%}" in warning
+    assert f"A decision_threshold of {kth:.6g}" in result.stderr
+    [monitor] = yaml.safe_load(result.stdout)
+    assert monitor["decision_threshold"] == 0.97

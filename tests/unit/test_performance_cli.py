@@ -560,7 +560,7 @@ def test_demo_ends_with_the_alerts_of_the_newest_windows_stored_in_monitor_alert
     lines = demo.summary_lines()
     title = "Alerts in the newest window of each monitor, and on realized performance"
     heading = next(i for i, line in enumerate(lines) if line.startswith(title))
-    block = lines[heading:]
+    block, showing = lines[heading:-1], lines[-1]
     assert block[1:] == demo.alert_lines and len(block) <= 15, "\n".join(block)
     alerts = demo.alerts
     newest = (demo.facts.end - dt.timedelta(days=1)).to_pydatetime()
@@ -578,6 +578,9 @@ def test_demo_ends_with_the_alerts_of_the_newest_windows_stored_in_monitor_alert
     assert len(alerts) > SHOWN_ALERTS  # the channel shows the most severe, then counts the rest
     assert block[2].startswith("  critical") and len(block) == 2 + SHOWN_ALERTS + 1
     assert block[-1].startswith(f"  and {len(alerts) - SHOWN_ALERTS} more (")
+    assert showing == (
+        f"Showing {SHOWN_ALERTS} of {len(alerts)} alerts; all: {demo.follow_ups().all_alerts()}"
+    )
     stored = table_rows(demo.duckdb_path, "select alert_id, status from monitor_alerts")
     assert sorted(r["alert_id"] for r in stored) == sorted(a.alert_id for a in alerts)
     deliveries = table_rows(

@@ -15,7 +15,12 @@
   {%- if name not in columns -%}
     {%- set near = [] -%}
     {%- for existing in columns if existing | lower == name | lower -%}{%- do near.append(existing) -%}{%- endfor -%}
-    {%- set hint = " (did you mean " ~ near | join(', ') ~ "? names are case-sensitive)" if near else "; it has " ~ columns.keys() | list | join(', ') -%}
+    {%- if near -%}
+      {%- set hint = " (did you mean " ~ near | join(', ') ~ "? names are case-sensitive)" -%}
+    {%- else -%}
+      {%- set close = model_monitor._closest_names(name, columns.keys() | list) -%}
+      {%- set hint = " (did you mean " ~ close | join(' or ') ~ "?)" if close else "; it has " ~ columns.keys() | list | join(', ') -%}
+    {%- endif -%}
     {{ model_monitor.config_error(monitor_name, key, "column " ~ name ~ " not found in " ~ relation ~ hint) }}
   {%- endif -%}
 {% endmacro %}

@@ -56,14 +56,20 @@ def evaluate_demo_alerts(project_dir: Path, profiles_dir: Path, now: dt.datetime
     )
 
 
-def alert_summary_lines(alerts: list[Alert], printed: list[str]) -> list[str]:
-    """The summary's closing block: a heading and what the console channel printed."""
+def alert_summary_lines(
+    alerts: list[Alert], printed: list[str], all_command: str | None = None
+) -> list[str]:
+    """The summary's closing block: a heading, what the console channel printed and, when that
+    is only some of the alerts, the command that lists them all."""
     if not alerts:
         return ["", "No alerts in the newest windows (default rules)."]
-    return [
+    lines = [
         "",
         "Alerts in the newest window of each monitor, and on realized performance in the "
         "newest window with mature labels (default rules; stored in monitor_alerts, "
         f"sent to the {CHANNEL_NAME} channel):",
         *printed,
     ]
+    if len(alerts) > SHOWN_ALERTS and all_command:
+        lines.append(f"Showing {SHOWN_ALERTS} of {len(alerts)} alerts; all: {all_command}")
+    return lines

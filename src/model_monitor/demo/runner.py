@@ -12,6 +12,7 @@ from model_monitor.demo.alerts import alert_summary_lines, evaluate_demo_alerts
 from model_monitor.demo.dbt_commands import invoke_dbt
 from model_monitor.demo.errors import DemoError, PackageNotFoundError
 from model_monitor.demo.facts import MIN_DAYS, ScenarioFacts
+from model_monitor.demo.followup import FollowUps, follow_ups
 from model_monitor.demo.results import DriftRow, read_results
 from model_monitor.demo.scenario import MIN_ROWS, generate_scenario, write_scenario
 from model_monitor.demo.story import STORY_MONITOR, PerformanceStory
@@ -47,15 +48,15 @@ class DemoResult:
             lines += ["", f"No performance table for monitor '{STORY_MONITOR}' was built."]
         else:
             lines += performance_lines(self.performance, self.facts)
-        where = f"--project-dir {self.project_dir} --profiles-dir {self.profiles_dir}"
-        lines += [
-            "",
-            "Explore:",
-            f"  model-monitor drift {where}",
-            f"  model-monitor performance {where}",
-            f"  model-monitor evaluate {where} --now '{self.facts.end:%Y-%m-%d %H:%M}'",
-        ]
-        return lines + alert_summary_lines(self.alerts, self.alert_lines)
+        commands = self.follow_ups()
+        hint = commands.activation_hint()
+        lines += ["", "Explore" + (f" ({hint}):" if hint else ":")]
+        lines += [f"  {command}" for command in commands.explore()]
+        return lines + alert_summary_lines(self.alerts, self.alert_lines, commands.all_alerts())
+
+    def follow_ups(self) -> FollowUps:
+        """Return the commands the summary suggests, against this run's project and clock."""
+        return follow_ups(self.project_dir, self.profiles_dir, self.facts.end.to_pydatetime())
 
 
 def run_demo(

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from model_monitor.maturity import Maturity
+from model_monitor.metric_ranges import clamp_to_range
 from model_monitor.performance.metrics import LOWER_IS_BETTER
 from model_monitor.report.columns import HEADLINE_METRICS
 from model_monitor.report.data import MonitorData
@@ -52,7 +53,8 @@ def drop_bounds(
     """Return the performance_drop rule's bounds as values of the metric: (level, value, colour).
 
     Higher-is-better metrics alert on reference - value (a difference), error metrics on
-    (value - reference) / reference (relative), as the rule's `change: auto` does.
+    (value - reference) / reference (relative), as the rule's `change: auto` does. A bound beyond
+    the metric's range (accuracy below 0) is drawn at the range's edge, as the rules apply it.
     """
     if metric not in thresholds.performance_drop_metrics:
         return []
@@ -64,6 +66,7 @@ def drop_bounds(
         if bound is None:
             continue
         value = reference * (1 + bound) if metric in LOWER_IS_BETTER else reference - bound
+        value = clamp_to_range(metric, value)
         bounds.append((level, value, color))
     return bounds
 

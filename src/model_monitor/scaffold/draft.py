@@ -29,6 +29,23 @@ class Draft:
     name: str
     entries: list[Entry]
     header: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)  # also in the header; echoed on stderr
+
+    def config(self) -> dict[str, Any]:
+        """Return the keys the draft sets (not the TODO-only or suggested ones), nested as dicts."""
+
+        def value(entry: Entry) -> Any:
+            if isinstance(entry.value, list) and entry.value and isinstance(entry.value[0], Entry):
+                return {c.key: value(c) for c in entry.value if not (c.omit or c.suggest)}
+            return entry.value
+
+        return {e.key: value(e) for e in self.entries if not (e.omit or e.suggest)}
+
+    def insert_after(self, key: str, entry: Entry) -> None:
+        """Insert an entry after the top-level key (at the end when the key is absent)."""
+        keys = [e.key for e in self.entries]
+        position = keys.index(key) + 1 if key in keys else len(self.entries)
+        self.entries.insert(position, entry)
 
     def todos(self) -> list[str]:
         """Return 'key: reason' for every TODO, nested keys as parent.key."""

@@ -18,6 +18,7 @@ from model_monitor.introspect import (
     TableProfile,
     profile_table,
 )
+from model_monitor.scaffold.advice import check_positive_rate
 from model_monitor.scaffold.columns import ColumnGuesser
 from model_monitor.scaffold.draft import Draft, Entry, listing
 from model_monitor.scaffold.probe import Probe, WarehouseProbe
@@ -40,6 +41,7 @@ def draft_monitor(
     reference: TableProfile | None = None,
     between: tuple[str, str] | None = None,
     name: str | None = None,
+    decision_threshold: float | None = None,
 ) -> Draft:
     """Return a drafted configuration for one monitor, each key guessed or marked TODO."""
     if reference is not None and between is not None:
@@ -91,6 +93,16 @@ def draft_monitor(
         reference_entry,
         Entry("window_grain", "day", "hour | day | week"),
     ]
+    if decision_threshold is not None:
+        if task != "binary" or score is None:
+            raise ConfigError(
+                "applies to a binary task with a score column; the draft has task "
+                f"{task or 'unknown'}" + ("" if score is not None else " and no score column"),
+                key="decision-threshold",
+            )
+        at = next(i for i, e in enumerate(entries) if e.key == "score_column") + 1
+        given = Entry("decision_threshold", decision_threshold, "from --decision-threshold")
+        entries.insert(at, given)
     if slices:
         entries.append(
             Entry(
@@ -111,8 +123,10 @@ def draft_from_warehouse(
     between: tuple[str, str] | None = None,
     name: str | None = None,
     sample_rows: int = SAMPLE_ROWS,
+    decision_threshold: float | None = None,
 ) -> Draft:
-    """Profile the given tables through the warehouse and draft a monitor for them."""
+    """Profile the given tables through the warehouse and draft a monitor for them, with the
+    positive rate check of a binary task (scaffold/advice.py)."""
     if reference is not None and between is not None:
         raise ConfigError("give --reference or --reference-between, not both", key="reference")
     tables = {
@@ -130,6 +144,7 @@ def draft_from_warehouse(
         reference=tables["reference"],
         between=between,
         name=name,
+        decision_threshold=decision_threshold,
     )
     engine = getattr(warehouse, "adapter_type", "the warehouse")
     target = getattr(warehouse, "target", None)
@@ -147,4 +162,17 @@ def draft_from_warehouse(
         draft.header.append(
             "Not sampled (the adapter cannot quote these names): " + listing(unmeasured)
         )
+    if not any(t.startswith("positive_class:") for t in draft.todos()):
+        check = check_positive_rate(
+            warehouse, draft.config(), tables, sample_rows, decision_threshold
+        )
+        if check is not None:
+            draft.advice = check.lines()
+            draft.header += draft.advice
+            if check.suggested is not None:
+                note = "suggested: predicts positives at the reference's label prevalence"
+                draft.insert_after(
+                    "score_column",
+                    Entry("decision_threshold", check.suggested, note, suggest=True),
+                )
     return draft
