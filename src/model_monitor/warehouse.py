@@ -133,6 +133,9 @@ class Warehouse:
             )
         self._manifest: dict[str, Any] | None = None
         self._macros_loaded = False
+        # The manifest nodes of the tables relation() has named, by relation name: a query that
+        # fails on one of them may fail because it was parsed but never built.
+        self._named_nodes: dict[str, dict[str, Any]] = {}
         with _dbt_events_to_logging():
             self._config = self._load_config(target)
             self._adapter = self._register_adapter()
@@ -260,6 +263,7 @@ class Warehouse:
                 key="relation",
                 obj=table_name,
             )
+        self._named_nodes[str(relation_name)] = node
         return str(relation_name)
 
     def quote(self, identifier: str) -> str:
@@ -271,10 +275,35 @@ class Warehouse:
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run one SELECT and return its rows as a DataFrame."""
-        with _dbt_events_to_logging(), self._adapter_errors("query"):
-            with self._adapter.connection_named(CONNECTION_NAME):
-                _, table = self._adapter.execute(sql, fetch=True)
+        try:
+            with _dbt_events_to_logging(), self._adapter_errors("query"):
+                with self._adapter.connection_named(CONNECTION_NAME):
+                    _, table = self._adapter.execute(sql, fetch=True)
+        except WarehouseError:
+            self._raise_if_not_built(sql)
+            raise
         return _agate_to_dataframe(table)
+
+    def _raise_if_not_built(self, sql: str) -> None:
+        """Raise a WarehouseError asking for `dbt build` if `sql` reads a table of the manifest
+        that the target does not hold (`dbt parse` ran, `dbt build` did not, or not there)."""
+        for relation_name, node in self._named_nodes.items():
+            if relation_name not in sql:
+                continue
+            try:
+                found = self._get_relation(
+                    node.get("database"), node["schema"], node.get("alias") or node["name"]
+                )
+            except WarehouseError:
+                return  # the check failed too (e.g. no connection): the first error says more
+            if found is None:
+                raise WarehouseError(
+                    f"table {node['name']} ({relation_name}) is in {self.manifest_path} but not "
+                    f"in {self.adapter_type} target '{self.target}'; run dbt build first: "
+                    f"`dbt build --target {self.target}` in {self.project_dir}",
+                    key="relation",
+                    obj=str(node["name"]),
+                ) from None
 
     def execute(self, *statements: str) -> None:
         """Run statements that return no rows in one transaction, and commit it."""
@@ -364,10 +393,7 @@ class Warehouse:
         # Spark and other two-level engines have no database in their credentials.
         default_database = getattr(self._config.credentials, "database", None)
         database = parts[0] if len(parts) == 3 else default_database
-        with _dbt_events_to_logging(), self._adapter_errors("relation"):
-            self._load_adapter_macros()
-            with self._adapter.connection_named(CONNECTION_NAME):
-                relation = self._adapter.get_relation(database, schema, identifier)
+        relation = self._get_relation(database, schema, identifier)
         if relation is None:
             raise WarehouseError(
                 f"relation '{name}' does not exist (looked for database {database}, schema "
@@ -376,6 +402,13 @@ class Warehouse:
                 obj=name,
             )
         return relation
+
+    def _get_relation(self, database: str | None, schema: str, identifier: str) -> Any:
+        """Return the adapter's relation of database.schema.identifier, or None if absent."""
+        with _dbt_events_to_logging(), self._adapter_errors("relation"):
+            self._load_adapter_macros()
+            with self._adapter.connection_named(CONNECTION_NAME):
+                return self._adapter.get_relation(database, schema, identifier)
 
     def existing_relation(self, name: str) -> str:
         """Return the quoted name of an existing '[database.]schema.table', or raise."""

@@ -47,8 +47,9 @@ DAY = dt.timedelta(days=1)
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that build one of these dbt projects carry the `integration` marker."""
+    projects = {"duckdb_project", "parsed_project", "postgres_project"}
     for item in items:
-        if {"duckdb_project", "postgres_project"} & set(getattr(item, "fixturenames", ())):
+        if projects & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
 
 
@@ -195,10 +196,15 @@ def write_dbt_project(root: Path, profile_yaml: str, records: list[dict[str, Any
 
 def dbt_build(project: Path, *extra: str) -> None:
     """Run `dbt build` in-process on a project whose profiles.yml sits beside it."""
+    dbt_invoke("build", project, *extra)
+
+
+def dbt_invoke(command: str, project: Path, *extra: str) -> None:
+    """Run one dbt command in-process on a project whose profiles.yml sits beside it."""
     from dbt.cli.main import dbtRunner
     from dbt_common.events.event_manager_client import cleanup_event_logger
 
-    args = ["build", "--project-dir", str(project), "--profiles-dir", str(project), "--quiet"]
+    args = [command, "--project-dir", str(project), "--profiles-dir", str(project), "--quiet"]
     args.append("--no-send-anonymous-usage-stats")  # no network here: don't wait on tracking
     try:
         result = dbtRunner().invoke([*args, *extra])
@@ -222,6 +228,21 @@ def duckdb_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     project = write_dbt_project(root, profile, drift_records())
     dbt_build(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def parsed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The DuckDB project with monitor_drift and monitor_performance after `dbt parse` only:
+    a manifest that names the tables, and a warehouse without them."""
+    root = tmp_path_factory.mktemp("parsed")
+    profile = (
+        "mm_unit:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: '{root / 'warehouse.duckdb'}'\n      threads: 1\n"
+    )
+    project = write_dbt_project(root, profile, drift_records())
+    (project / "models" / "monitor_performance.sql").write_text("select 1 as one\n")
+    dbt_invoke("parse", project)
     return project
 
 

@@ -117,6 +117,13 @@ def test_missing_manifest_is_one_line_error(run, duckdb_project: Path, tmp_path:
     assert_one_line_error(run("drift", "--project-dir", copy), "run `dbt build`")
 
 
+@pytest.mark.parametrize("command", ["drift", "performance"])
+def test_tables_not_built_yet_ask_for_dbt_build(run, parsed_project: Path, command: str):
+    result = run(command, "--project-dir", parsed_project)
+    table = "monitor_drift" if command == "drift" else "monitor_performance"
+    assert_one_line_error(result, table, "target 'dev'", "run dbt build first")
+
+
 def test_profiles_dir_without_profiles_yml_is_one_line_error(run, duckdb_project, tmp_path):
     result = run("drift", "--project-dir", duckdb_project, "--profiles-dir", tmp_path)
     assert_one_line_error(result, "no profiles.yml")

@@ -217,6 +217,29 @@ def test_missing_model_asks_for_dbt_build(warehouse: Warehouse) -> None:
     assert info.value.key == "relation"
 
 
+def test_table_parsed_but_not_built_asks_for_dbt_build(parsed_project: Path) -> None:
+    with Warehouse(parsed_project) as wh, pytest.raises(WarehouseError) as info:
+        wh.query(f"select * from {wh.relation('monitor_drift')}")
+    message = str(info.value)
+    assert (info.value.key, info.value.obj) == ("relation", "monitor_drift")
+    assert '"warehouse"."main"."monitor_drift"' in message and "target 'dev'" in message
+    assert "run dbt build first" in message and str(parsed_project) in message
+    assert "\n" not in message
+
+
+def test_table_built_for_another_target_asks_for_dbt_build_there(duckdb_project: Path) -> None:
+    with Warehouse(duckdb_project, target="other") as wh, pytest.raises(WarehouseError) as info:
+        wh.query(f"select count(*) as n from {wh.relation('monitor_drift')}")
+    assert "target 'other'" in str(info.value)
+    assert "run dbt build first: `dbt build --target other`" in str(info.value)
+
+
+def test_bad_sql_on_a_built_table_keeps_the_engine_error(warehouse: Warehouse) -> None:
+    with pytest.raises(WarehouseError) as info:
+        warehouse.query(f"select no_such_column from {warehouse.relation('monitor_drift')}")
+    assert "no_such_column" in str(info.value) and "dbt build" not in str(info.value)
+
+
 def test_ephemeral_model_has_no_relation(warehouse: Warehouse) -> None:
     with pytest.raises(WarehouseError, match="ephemeral"):
         warehouse.relation("monitor_ephemeral")
