@@ -20,6 +20,7 @@ from model_monitor.cli_common import (
     handle_errors,
     open_warehouse,
     piped_width,
+    rules_option,
     warehouse_options,
 )
 from model_monitor.cli_evaluate import evaluate
@@ -105,12 +106,8 @@ def drift(
 @warehouse_options
 @view_options
 @click.option("--version", "model_version", default=None, help="Only this model version.")
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="YAML rules file whose `maturity` block says when labels are mature (docs/alerts.md).",
+@rules_option(
+    "YAML rules file whose `maturity` block says when labels are mature (docs/alerts.md)."
 )
 @handle_errors
 def performance(

@@ -73,6 +73,17 @@ def warehouse_options(func: F) -> F:
     return func
 
 
+def rules_option(help_text: str) -> Callable[[F], F]:
+    """The `--rules` option of the commands that read a rules file, with their own help."""
+    return click.option(
+        "--rules",
+        "rules_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
 def piped_width() -> int | None:
     """Return a width for output piped away: rich would assume 80 columns and squeeze tables."""
     if sys.stdout.isatty() or "COLUMNS" in os.environ:

@@ -17,6 +17,7 @@ from model_monitor.cli_common import (
     handle_errors,
     open_warehouse,
     piped_width,
+    rules_option,
     warehouse_options,
 )
 
@@ -31,13 +32,7 @@ def exit_code(alerts: list[Alert], fail_on: Severity) -> int:
 
 @click.command()
 @warehouse_options
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="YAML rules file overriding the defaults (see docs/alerts.md).",
-)
+@rules_option("YAML rules file overriding the defaults (see docs/alerts.md).")
 @click.option("--monitor", default=None, help="Only this monitor (default: every monitor).")
 @click.option(
     "--since",

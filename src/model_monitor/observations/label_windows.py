@@ -134,11 +134,7 @@ def plan_label_windows(
             judged.setdefault(monitor, set()).add((key[1], key[2]))
         if before is None or before.counts != state.counts or before.outcome is not outcome:
             records.append(_with_outcome(state, outcome))
-    return LabelPlan(
-        judged={m: frozenset(w) for m, w in judged.items()},
-        states=dict(states),
-        records=tuple(records),
-    )
+    return _plan(judged, states, records)
 
 
 def label_windows_in_range(
@@ -157,6 +153,14 @@ def label_windows_in_range(
         if maturity_for(monitor).is_mature(state.labeled_count, state.prediction_count):
             judged.setdefault(monitor, set()).add((start, version))
             records.append(_with_outcome(state, LabelOutcome.JUDGED))
+    return _plan(judged, states, records)
+
+
+def _plan(
+    judged: Mapping[str, set[tuple[dt.datetime, str | None]]],
+    states: Mapping[LabelKey, LabelRecord],
+    records: list[LabelRecord],
+) -> LabelPlan:
     return LabelPlan(
         judged={m: frozenset(w) for m, w in judged.items()},
         states=dict(states),
