@@ -171,7 +171,7 @@ def _agreement(args: argparse.Namespace, built: list, detail: dict, say) -> None
         if not theirs.exists():
             say(f"bench:   no {theirs} to compare with: run the other engine first")
             continue
-        found = agreement.compare(mine, theirs)
+        found = agreement.compare(mine, theirs, estimates=target.method == "binned")
         detail[f"agreement{_detail_suffix(target.method)}"] = {"with": str(theirs), **found}
         verdict = "agree" if found["agree"] else "DIFFER"
         say(f"bench:   {target.engine} and {args.agree_with}: {verdict}: {found['rows']:,} metrics "

@@ -96,7 +96,9 @@ def binned_tables(seed: int, per_day: int, n_ref: int) -> dict[str, Table]:
     }
 
 
-def binned_monitor(name: str, grid_cells: int | None) -> MonitorSpec:
+def binned_monitor(
+    name: str, grid_cells: int | None, distinct_count_method: str | None = None
+) -> MonitorSpec:
     """A binned-drift monitor over the scenario's tables."""
     return MonitorSpec(
         name=name,
@@ -111,13 +113,15 @@ def binned_monitor(name: str, grid_cells: int | None) -> MonitorSpec:
         slices=("region",),
         drift_method="binned",
         grid_cells=grid_cells,
+        distinct_count_method=distinct_count_method,
     )
 
 
 def make_binned_scenario(seed: int, per_day: int = 4000, n_ref: int = 20_000) -> Scenario:
-    """Both monitors (default grid and 16 cells) over one set of tables."""
+    """Both monitors over one set of tables: the default grid with the default (approximate)
+    distinct counts, and 16 cells with exact ones."""
     return Scenario(
         tables=binned_tables(seed, per_day, n_ref),
-        monitors=[binned_monitor("binned", None), binned_monitor("binned.coarse", 16)],
+        monitors=[binned_monitor("binned", None), binned_monitor("binned.coarse", 16, "exact")],
         seed=seed,
     )

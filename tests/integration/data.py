@@ -97,6 +97,7 @@ class MonitorSpec:
     drift_method: str | None = None  # exact | binned; None leaves the package default
     performance_method: str | None = None
     grid_cells: int | None = None
+    distinct_count_method: str | None = None  # exact | approximate
 
     @property
     def grain(self) -> str:
@@ -117,7 +118,7 @@ class MonitorSpec:
         }
         if self.window_grain is not None:
             cfg["window_grain"] = self.window_grain
-        for key in ("drift_method", "performance_method", "grid_cells"):
+        for key in ("drift_method", "performance_method", "grid_cells", "distinct_count_method"):
             if getattr(self, key) is not None:
                 cfg[key] = getattr(self, key)
         for key in ("model_version_column", "prediction_column", "score_column"):

@@ -52,6 +52,12 @@ STATIC_CASES: list[tuple[str, Callable[[dict[str, Any], str], None], str, str]] 
         "expected one of exact, binned; got 'approximate'",
     ),
     ("grid_cells_out_of_range", _set("grid_cells", 5000), "grid_cells", "from 2 to 1000"),
+    (
+        "bad_distinct_count_method",
+        _set("distinct_count_method", "hll"),
+        "distinct_count_method",
+        "expected one of exact, approximate; got 'hll'",
+    ),
 ]
 # Checks against the warehouse (relations, columns, types): run on every engine.
 WAREHOUSE_CASES: list[tuple[str, Callable[[dict[str, Any], str], None], str, str]] = [

@@ -93,6 +93,7 @@ PLACEHOLDERS: dict[Construct, str] = {
             "numbers",
             "window_start",
             "key_fingerprint",
+            "approx_count_distinct",
         )
     },
     Construct(TYPE, "mm_double"): "model_monitor.type_double",
@@ -125,6 +126,7 @@ SHIM_OUTPUTS: dict[Construct, tuple[str, ...]] = {
     Construct(SYNTAX, "offset"): ("model_monitor.subquery_fence",),
     Construct(FUNCTION, "unix_micros"): ("model_monitor.hours_between",),
     Construct(TYPE, "double"): ("model_monitor.type_double",),
+    Construct(FUNCTION, "approx_count_distinct"): ("model_monitor.approx_count_distinct",),
     # dbt's cross-database macros, as each adapter writes them
     Construct(FUNCTION, "date_trunc"): ("dbt.date_trunc",),
     Construct(FUNCTION, "date_diff"): ("dbt.datediff", "model_monitor.hours_between"),
@@ -165,7 +167,14 @@ SHIM_OUTPUTS: dict[Construct, tuple[str, ...]] = {
 # rendering: what it means there is checked by reading each literal back in its dialect.
 NATIVE: dict[str, frozenset[Construct]] = {
     "snowflake": frozenset(
-        _f("percentile_cont", "datediff", "dateadd", "date_trunc", "dayofweekiso")
+        _f(
+            "percentile_cont",
+            "datediff",
+            "dateadd",
+            "date_trunc",
+            "dayofweekiso",
+            "approx_count_distinct",
+        )
         | _s("within group", "collate", "backslash in string literal")
         | _t("double", "varchar", "timestampntz", "timestamp")
     ),
@@ -177,12 +186,13 @@ NATIVE: dict[str, frozenset[Construct]] = {
             "timestamp_trunc",
             "date_trunc",
             "farm_fingerprint",
+            "approx_count_distinct",
         )
         | _s("ignorenulls", "bracket", "backslash in string literal")
         | _t("double", "text", "timestamptz", "timestamp")
     ),
     "databricks": frozenset(
-        _f("percentile", "unix_micros", "regexp_replace", "date_trunc")
+        _f("percentile", "unix_micros", "regexp_replace", "date_trunc", "approx_count_distinct")
         | _s("backslash in string literal")
         | _t("double", "text", "timestamptz")
     ),
@@ -196,12 +206,13 @@ NATIVE: dict[str, frozenset[Construct]] = {
             "element_at",
             "to_unixtime",
             "with_timezone",
+            "approx_distinct",
         )
         | _s("aggregate filter", "bracket", "backslash in string literal")
         | _t("double", "varchar", "timestamp")
     ),
     "spark": frozenset(
-        _f("percentile", "unix_micros", "regexp_replace", "date_trunc")
+        _f("percentile", "unix_micros", "regexp_replace", "date_trunc", "approx_count_distinct")
         | _s("backslash in string literal")
         | _t("double", "text", "timestamptz")
     ),

@@ -63,6 +63,7 @@ SHIMLESS_DUCKDB = [
     "create or replace macro mm_text_order(x) as x",
     "create or replace macro mm_percentile(x, p) as quantile_cont(x, p)",
     "create or replace macro mm_median(x) as median(x)",
+    "create or replace macro mm_approx_count_distinct(x) as approx_count_distinct(x)",
     "create or replace macro mm_hours_between(a, b) as date_diff('microsecond', a, b) / 3.6e9",
     "create or replace macro mm_number_text(x) as cast(x as varchar)",
     "create or replace macro mm_window_start(part, x) as date_trunc(part, x)",

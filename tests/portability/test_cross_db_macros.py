@@ -46,6 +46,11 @@ CASES = (
     Case("is_finite", "select 1 as ok from t where {}", lambda m: m.is_finite("t.x")),
     Case("percentile", "select {} as q from t", lambda m: m.percentile("t.x", 0.25)),
     Case("median", "select {} as q from t", lambda m: m.median("t.x")),
+    Case(
+        "approx_count_distinct",
+        "select {} as n from t",
+        lambda m: m.count_distinct("t.x", "approximate"),
+    ),
     Case("string_literal", "select {} as s", lambda m: m.string_literal("O'Brien \\ café")),
     Case("timestamp_literal", "select {} as ts", lambda m: m.timestamp_literal("2025-01-06")),
     Case("text_order", "select t.y from t order by {}", lambda m: m.text_order("t.y")),

@@ -5,6 +5,7 @@
    labels: {relation, id_column, label_column, timestamp_column} | none,
    reference: {relation | none, between: [start, end] | none, label_column, present: [names]},
    drift_method, performance_method ('exact' | 'binned'), grid_cells, uses_grid,
+   distinct_count_method ('exact' | 'approximate'),
    settings_fingerprint}
 -#}
 {% macro _normalize_monitor(raw, position) %}
@@ -20,7 +21,7 @@
                      'window_grain', 'slices', 'bins', 'top_k', 'lookback_windows',
                      'decision_threshold', 'positive_class', 'calibration_bins', 'label_lookback_windows',
                      'latency_column', 'status_column', 'error_statuses',
-                     'drift_method', 'performance_method', 'grid_cells'] -%}
+                     'drift_method', 'performance_method', 'grid_cells', 'distinct_count_method'] -%}
   {{ model_monitor._check_keys(name, 'monitors', raw, allowed, ['predictions', 'id_column', 'timestamp_column', 'task', 'reference']) }}
 
   {%- set task = model_monitor._choice_key(name, 'task', raw.get('task'), ['binary', 'multiclass', 'regression'], none) -%}
@@ -29,6 +30,9 @@
   {%- set top_k = model_monitor._int_key(name, 'top_k', raw.get('top_k'), 20, 1, 1000) -%}
   {%- set drift_method = model_monitor._choice_key(name, 'drift_method', raw.get('drift_method'), ['exact', 'binned'], 'exact') -%}
   {%- set performance_method = model_monitor._choice_key(name, 'performance_method', raw.get('performance_method'), ['exact', 'binned'], 'exact') -%}
+  {#- A monitor that chose binned drift for its cost gets sketched distinct counts too, unless it says otherwise. -#}
+  {%- set distinct_count_method = model_monitor._choice_key(name, 'distinct_count_method', raw.get('distinct_count_method'),
+        ['exact', 'approximate'], 'approximate' if drift_method == 'binned' else 'exact') -%}
   {%- set grid_cells = model_monitor._int_key(name, 'grid_cells', raw.get('grid_cells'), 1000, 2, 1000) -%}
   {%- set lookback = model_monitor._int_key(name, 'lookback_windows', raw.get('lookback_windows'), 1, 0, 100000) -%}
   {%- set id_column = model_monitor._name_key(name, 'id_column', raw.get('id_column'), true) -%}
@@ -148,6 +152,7 @@
       'label_lookback_windows': label_lookback, 'latency_column': latency_column,
       'status_column': status_column, 'error_statuses': error_statuses,
       'drift_method': drift_method, 'performance_method': performance_method, 'grid_cells': grid_cells,
+      'distinct_count_method': distinct_count_method,
       'uses_grid': drift_method == 'binned' or performance_method == 'binned'} -%}
   {#- Everything that changes the bins or the reference rows changes this fingerprint. -#}
   {%- set fingerprint_parts = [name, task, bins | string, top_k | string, reference.spec | string, slices | join(','),
@@ -158,6 +163,9 @@
   {#- Only a binned method adds parts, so exact monitors keep the fingerprint they always had. -#}
   {%- if monitor.uses_grid -%}
     {%- do fingerprint_parts.append('drift:' ~ drift_method ~ '|performance:' ~ performance_method ~ '|grid:' ~ grid_cells) -%}
+  {%- endif -%}
+  {%- if distinct_count_method == 'approximate' -%}
+    {%- do fingerprint_parts.append('distinct:approximate') -%}
   {%- endif -%}
   {%- do monitor.update({'settings_fingerprint': local_md5(fingerprint_parts | join('|'))}) -%}
   {{ return(monitor) }}

@@ -2,7 +2,8 @@
   Data quality of some of a monitor's columns (`columns`, a list of monitor.columns) per window,
   model version and slice: one row per group and column with monitor_name, window_start,
   window_end, model_version, slice_key, slice_value, column_name, column_role, column_kind,
-  row_count, null_count, nan_count, distinct_count (exact), min_value, max_value, mean_value,
+  row_count, null_count, nan_count, distinct_count (exact, or a sketch's estimate when the monitor's
+  distinct_count_method is approximate), min_value, max_value, mean_value,
   stddev_value, out_of_range_count, unseen_category_count.
   The wide rows of `rows_cte` (monitor_rows) are aggregated with one expression per column and
   statistic, and only that small result is unpivoted: the hash tables hold (window x slice)
@@ -41,7 +42,7 @@
       {%- set finite_value = '(case when ' ~ model_monitor.is_finite(v) ~ ' then ' ~ v ~ ' end)' %},
       count({{ v }}) as value_count_{{ column.index }},
       sum(case when {{ v }} is not null and not {{ model_monitor.is_finite(v) }} then 1 else 0 end) as nan_count_{{ column.index }},
-      count(distinct {{ finite_value }}) as distinct_count_{{ column.index }},
+      {{ model_monitor.count_distinct(finite_value, monitor.distinct_count_method) }} as distinct_count_{{ column.index }},
       min({{ finite_value }}) as min_value_{{ column.index }},
       max({{ finite_value }}) as max_value_{{ column.index }},
       avg({{ finite_value }}) as mean_value_{{ column.index }},
@@ -51,7 +52,7 @@
       {%- for column in categorical %}
       {%- set v = 'r.v_' ~ column.index %},
       count({{ v }}) as value_count_{{ column.index }},
-      count(distinct {{ v }}) as distinct_count_{{ column.index }},
+      {{ model_monitor.count_distinct(v, monitor.distinct_count_method) }} as distinct_count_{{ column.index }},
       sum(case when {{ v }} is not null and known_{{ column.index }}.category is null then 1 else 0 end) as unseen_category_count_{{ column.index }}
       {%- endfor %}
     from (

@@ -22,6 +22,7 @@
 {% macro default__numbers(digits) %}select n from mm_numbers({{ digits }}){% endmacro %}
 {% macro default__materialized_cte() %}{% endmacro %}
 {% macro default__subquery_fence() %}{% endmacro %}
+{% macro default__approx_count_distinct(expression) %}mm_approx_count_distinct({{ expression }}){% endmacro %}
 {% macro default__key_fingerprint(expression) %}{{ return('mm_key_fingerprint(' ~ expression ~ ')') }}{% endmacro %}
 
 {#- dbt's cross-database macros (each adapter ships its own) -#}
