@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -110,7 +112,7 @@ def generate_churn_predictions(
     return frame, sigmoid(_true_logit(rng, features, intensity))
 
 
-def _customers(rng: np.random.Generator, n: int, intensity: np.ndarray) -> dict[str, object]:
+def _customers(rng: np.random.Generator, n: int, intensity: np.ndarray) -> dict[str, Any]:
     """Feature columns for `n` customers; `intensity` (0..1 per row) blends in the drift."""
     plan = sample_categories(rng, PLAN_MIX_BEFORE, PLAN_MIX_AFTER, intensity)
     country = sample_categories(rng, COUNTRY_MIX_BEFORE, COUNTRY_MIX_AFTER, intensity)

@@ -45,7 +45,7 @@ def read_results(
                 f"demo: dbt build succeeded but no monitor_drift table was built in {duckdb_path}"
             )
         counts = {
-            name: int(con.execute(f"select count(*) from {relation}").fetchone()[0])
+            name: int(con.execute(f"select count(*) from {relation}").fetchall()[0][0])
             for name, relation in located.items()
         }
         drift = located["monitor_drift"]

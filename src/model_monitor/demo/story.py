@@ -119,7 +119,7 @@ def _periods(metrics: pd.DataFrame, facts: ScenarioFacts) -> list[PeriodPerforma
     realized = metrics[metrics.metric_source == "realized"]
     reference = realized[realized.window_kind == "reference"]
     current = realized[(realized.window_kind == "current") & (realized.labeled_count > 0)]
-    groups = [("reference", None, reference)]
+    groups: list[tuple[str, str | None, pd.DataFrame]] = [("reference", None, reference)]
     before = current.window_start < facts.drift_start
     for period, rows in (("before drift", current[before]), ("after drift", current[~before])):
         for version, version_rows in rows.groupby("model_version", sort=True, dropna=False):

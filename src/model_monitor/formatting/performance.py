@@ -163,8 +163,10 @@ def _change_cell(summary: PerformanceSummary, key: str) -> Text:
     change, source = change_vs_reference(summary, key)
     if change is None or source is None:
         return Text("")
-    value = getattr(summary, source)[key]
-    style = change_style(key, change, float(value), float(summary.reference[key]))
+    value, reference = getattr(summary, source)[key], summary.reference[key]
+    if value is None or reference is None:  # change_vs_reference has ruled both out
+        return Text("")
+    style = change_style(key, change, float(value), float(reference))
     suffix = " (est.)" if source == "estimated" else ""
     return Text(f"{change:+.4f}{suffix}", style=style)
 

@@ -62,8 +62,11 @@ def format_window(start: dt.datetime | None) -> str:
 class Sliced(Protocol):
     """A record of one slice: drift rows and performance summaries."""
 
-    slice_key: str | None
-    slice_value: str | None
+    @property
+    def slice_key(self) -> str | None: ...
+
+    @property
+    def slice_value(self) -> str | None: ...
 
 
 def format_slice(row: Sliced) -> str:

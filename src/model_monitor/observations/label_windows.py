@@ -113,7 +113,7 @@ def plan_label_windows(
     """Return the windows a scheduled evaluation judges, and the label records it writes."""
     judged: dict[str, set[tuple[dt.datetime, str | None]]] = {}
     records: list[LabelRecord] = []
-    known_monitors = {key[0] for key in previous}
+    known_monitors = {str(key[0]) for key in previous}
     first_run_newest = _newest_mature(states, maturity_for, exclude=known_monitors)
     for key, state in sorted(states.items(), key=lambda item: _sort_key(item[0])):
         monitor = key[0]

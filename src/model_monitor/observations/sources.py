@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -255,7 +255,7 @@ def _drift_pvalue(
     return np.nan if p is None else float(p)
 
 
-def windows_condition(q: Callable[[str], str], windows: dict[str, Iterable[dt.datetime]]) -> str:
+def windows_condition(q: Callable[[str], str], windows: Mapping[str, Iterable[dt.datetime]]) -> str:
     """Return `(monitor = m and window_start in (a, b)) or ...` (false when there are none)."""
     parts = [
         f"({q('monitor_name')} = {sql_string(name)} and {q('window_start')} in "

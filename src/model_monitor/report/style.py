@@ -61,7 +61,7 @@ def new_figure(fig: go.Figure | None = None, *, height: int, title: str | None =
 
 def missing(value: object) -> bool:
     """Whether a cell is NULL: None, NaN or pandas' NA."""
-    return value is None or bool(pd.isna(value))  # type: ignore[call-overload]
+    return value is None or bool(pd.isna(value))
 
 
 def version_name(version: object) -> str:

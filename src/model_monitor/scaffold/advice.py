@@ -183,12 +183,12 @@ def _check(
         rows_text = f"the first {n:,} predictions{period_text}"
         scored_table = predictions
     if from_score:
-        among, condition = f"{q(score)} >= 0 and {q(score)} <= 1", f"{q(score)} >= {cut!r}"
-        predicted = f"{score} >= {cut:g}"
+        among, condition = f"{q(output)} >= 0 and {q(output)} <= 1", f"{q(output)} >= {cut!r}"
+        predicted = f"{output} >= {cut:g}"
     else:
-        among = f"{q(prediction)} is not null"
-        condition = is_positive_sql(q(prediction), DEFAULT_POSITIVE, text)
-        predicted = f"{prediction} positive"
+        among = f"{q(output)} is not null"
+        condition = is_positive_sql(q(output), DEFAULT_POSITIVE, text)
+        predicted = f"{output} positive"
     counted, positives = count_where(warehouse, rows, condition, among)
 
     labels = _label_rows(warehouse, config, tables, n, period, period_text)
