@@ -71,6 +71,32 @@ def test_drift_json_with_slices(run, duckdb_project: Path):
     assert rows[-1]["ks_pvalue"] is None and 0 < rows[0]["ks_pvalue"] < 1
 
 
+def test_warehouse_options_work_before_the_command_too(run, duckdb_project: Path):
+    after = run("drift", "--project-dir", duckdb_project, "--format", "json")
+    before = run("--project-dir", duckdb_project, "drift", "--format", "json")
+    assert after.exit_code == before.exit_code == EXIT_OK, before.output
+    assert before.stdout == after.stdout and json.loads(before.stdout)
+
+
+def test_warehouse_option_on_both_sides_must_agree(run, duckdb_project: Path, tmp_path: Path):
+    same = run("--project-dir", duckdb_project, "drift", "--project-dir", duckdb_project)
+    assert same.exit_code == EXIT_OK, same.output
+    differ = run("--target", "dev", "drift", "--project-dir", duckdb_project, "--target", "prod")
+    assert_one_line_error(differ, "--target is given twice", "dev before `drift`", "prod after")
+
+
+def test_group_warehouse_options_reach_the_command(run, duckdb_project: Path):
+    # --target before the command must reach the warehouse: an unknown one is the usual error
+    result = run("--target", "no_such_target", "drift", "--project-dir", duckdb_project)
+    assert_one_line_error(result, "no_such_target")
+
+
+def test_demo_refuses_warehouse_options(run, tmp_path: Path):
+    result = run("--project-dir", tmp_path, "demo", "--workdir", tmp_path / "demo")
+    assert_one_line_error(result, "demo builds its own project", "--project-dir")
+    assert not (tmp_path / "demo").exists()
+
+
 def test_drift_filters_by_monitor_window_and_min_psi(run, duckdb_project: Path):
     base = ("drift", "--project-dir", duckdb_project, "--format", "json")
     rows = json.loads(run(*base, "--monitor", "churn", "--window", "2024-03-01").stdout)

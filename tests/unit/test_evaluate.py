@@ -398,7 +398,7 @@ def test_alerts_render_as_json_lines_and_a_table():
 def test_exit_code_counts_firing_alerts_at_or_above_fail_on():
     from model_monitor.alerts import Status
     from model_monitor.cli import EXIT_ALERTS, EXIT_OK
-    from model_monitor.cli_evaluate import exit_code
+    from model_monitor.cli.evaluate import exit_code
 
     warning = evaluate(obs("psi", 0.2))
     assert exit_code(warning, Severity.CRITICAL) == EXIT_OK

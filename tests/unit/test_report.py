@@ -17,7 +17,7 @@ from model_monitor.alerts import Alert, Severity, Status
 from model_monitor.demo import run_demo
 from model_monitor.errors import ConfigError
 from model_monitor.report import MissingDependencyError, ReportOptions, write_report
-from model_monitor.report.command import report
+from model_monitor.cli.report import report
 from model_monitor.report.data import MonitorData, ReportData
 from model_monitor.report.figures_data import data_quality
 from model_monitor.report.figures_drift import drift_over_time, histograms

@@ -10,11 +10,12 @@ from typing import Any
 import click
 
 from model_monitor.alerts import Alert, Severity, Status
-from model_monitor.cli_common import (
+from model_monitor.cli.options import (
     EXIT_ALERTS,
     EXIT_OK,
     WINDOW_FORMATS,
     handle_errors,
+    monitor_option,
     open_warehouse,
     piped_width,
     rules_option,
@@ -33,7 +34,7 @@ def exit_code(alerts: list[Alert], fail_on: Severity) -> int:
 @click.command()
 @warehouse_options
 @rules_option("YAML rules file overriding the defaults (see docs/alerts.md).")
-@click.option("--monitor", default=None, help="Only this monitor (default: every monitor).")
+@monitor_option
 @click.option(
     "--since",
     type=click.DateTime(formats=WINDOW_FORMATS),

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from model_monitor.cli_common import (
+from model_monitor.cli.options import (
     WINDOW_FORMATS,
     handle_errors,
+    monitor_option,
     open_warehouse,
     warehouse_options,
 )
@@ -25,7 +26,7 @@ from model_monitor.cli_common import (
     show_default=True,
     help="prometheus: the Prometheus text exposition format (version 0.0.4).",
 )
-@click.option("--monitor", default=None, help="Only this monitor (default: every monitor).")
+@monitor_option
 @click.option(
     "--window",
     type=click.DateTime(formats=WINDOW_FORMATS),

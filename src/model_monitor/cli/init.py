@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from model_monitor.cli_common import fail, handle_errors, open_warehouse, warehouse_options
+from model_monitor.cli.options import fail, handle_errors, open_warehouse, warehouse_options
 
 
 @click.command()
