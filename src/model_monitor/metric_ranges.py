@@ -3,14 +3,14 @@
 A reference rule's bound sits at reference - 0.05 (accuracy) or reference * 1.10 (log loss);
 near a range's edge that lands outside it (an accuracy bound below 0, an AUC bound above 1), where
 no value can ever reach. `clamp_to_range` moves such a bound to the edge; the rules then treat a
-value at the edge as crossing it (evaluate.py), and the report draws the line there.
+value at the edge as crossing it (alerts/judging.py), and the report draws the line there.
 """
 
 from __future__ import annotations
 
 import math
 
-from model_monitor.observations.catalog import ESTIMATED_PREFIX
+from model_monitor.alerts.observations.catalog import ESTIMATED_PREFIX
 from model_monitor.performance.metrics import base_metric
 
 UNIT = (0.0, 1.0)

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from model_monitor.alerts import Alert, Severity
+from model_monitor.alerts.record import Alert, Severity
 from model_monitor.warehouse import Warehouse
 
 LOOPBACK = "127.0.0.1"

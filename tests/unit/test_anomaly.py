@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model_monitor.alerts import Severity
-from model_monitor.anomaly import (
+from model_monitor.alerts.anomaly import (
     MEAN_AD_SCALE,
     AnomalySettings,
     detect_anomaly,
@@ -18,6 +17,7 @@ from model_monitor.anomaly import (
     score_value,
     training_values,
 )
+from model_monitor.alerts.record import Severity
 
 DAY = dt.timedelta(days=1)
 START = dt.datetime(2024, 1, 1)  # a Monday

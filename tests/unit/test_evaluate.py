@@ -12,11 +12,11 @@ import pytest
 import yaml
 from scipy import stats
 
-from model_monitor.alerts import Alert, Severity
-from model_monitor.evaluate import evaluate_rules, format_value
+from model_monitor.alerts.judging import evaluate_rules, format_value
+from model_monitor.alerts.observations import MonitorWindows, Observation, Observations
+from model_monitor.alerts.record import Alert, Severity
+from model_monitor.alerts.rules import RuleSet
 from model_monitor.formatting.alerts import alerts_json_lines, alerts_summary, alerts_table
-from model_monitor.observations import MonitorWindows, Observation, Observations
-from model_monitor.rules import RuleSet
 
 DAY = dt.timedelta(days=1)
 FIRST = dt.datetime(2024, 3, 1)
@@ -396,7 +396,7 @@ def test_alerts_render_as_json_lines_and_a_table():
 
 
 def test_exit_code_counts_firing_alerts_at_or_above_fail_on():
-    from model_monitor.alerts import Status
+    from model_monitor.alerts.record import Status
     from model_monitor.cli import EXIT_ALERTS, EXIT_OK
     from model_monitor.cli.evaluate import exit_code
 
@@ -410,7 +410,7 @@ def test_exit_code_counts_firing_alerts_at_or_above_fail_on():
 
 
 def test_a_dry_run_delivers_nothing():
-    from model_monitor.alerting import deliver
+    from model_monitor.alerts.run import deliver
 
     alerts = evaluate(obs("psi", 0.9))
     shown = deliver(alerts, warehouse=None, windows={}, now=NOW, dry_run=True)

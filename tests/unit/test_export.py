@@ -21,7 +21,7 @@ from scipy import stats
 from model_monitor.cli import EXIT_ERROR, EXIT_OK, cli
 from model_monitor.errors import ConfigError, WarehouseError
 from model_monitor.export.load import load_snapshot
-from model_monitor.prometheus import ExportError, push, render, write_textfile
+from model_monitor.export.prometheus import ExportError, push, render, write_textfile
 
 DAY1, DAY2, DAY3 = dt.datetime(2024, 5, 1), dt.datetime(2024, 5, 2), dt.datetime(2024, 5, 3)
 # Identifiers the text format must escape (quote, backslash, newline) or carry (unicode).

@@ -138,10 +138,10 @@ def test_table_leaves_out_secondary_statistics_when_too_wide(rows):
 
 
 def test_delivery_summary_counts_each_channel_and_names_the_last_failure():
-    from model_monitor.alerts import Alert, Severity
+    from model_monitor.alerts.lifecycle import Delivery
+    from model_monitor.alerts.record import Alert, Severity
+    from model_monitor.alerts.store.records import DeliveryStatus
     from model_monitor.formatting.alerts import delivery_summary
-    from model_monitor.lifecycle import Delivery
-    from model_monitor.store.records import DeliveryStatus
 
     start = dt.datetime(2024, 3, 1)
     alert = Alert("churn", "psi", "psi", Severity.WARNING, start, start, "psi is high")

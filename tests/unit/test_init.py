@@ -17,9 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model_monitor.cli import EXIT_ERROR, EXIT_OK, cli
-from model_monitor.config_yaml import LINE_BREAKS, comment_text, render_yaml, yaml_scalar
 from model_monitor.errors import ConfigError, WarehouseError
-from model_monitor.introspect import (
+from model_monitor.init.commented_yaml import LINE_BREAKS, comment_text, render_yaml, yaml_scalar
+from model_monitor.init.draft import Draft
+from model_monitor.init.introspect import (
     NUMERIC_TYPE,
     TEXT_TYPE,
     ColumnProfile,
@@ -27,9 +28,8 @@ from model_monitor.introspect import (
     profile_table,
     type_kind,
 )
-from model_monitor.scaffold.draft import Draft
-from model_monitor.scaffold.monitor import draft_from_warehouse, draft_monitor
-from model_monitor.scaffold.vocabulary import name_tokens
+from model_monitor.init.monitor import draft_from_warehouse, draft_monitor
+from model_monitor.init.vocabulary import name_tokens
 
 MACRO = mp.PACKAGE_DIR / "macros" / "config" / "_relation_columns.sql"
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from test_init import DuckIntrospect
 
-from model_monitor.config_yaml import render_yaml
 from model_monitor.errors import ConfigError
-from model_monitor.scaffold.advice import FAR_GAP, FAR_RATIO, is_far
-from model_monitor.scaffold.monitor import draft_from_warehouse
+from model_monitor.init.advice import FAR_GAP, FAR_RATIO, is_far
+from model_monitor.init.commented_yaml import render_yaml
+from model_monitor.init.monitor import draft_from_warehouse
 
 N = 10_000
 

@@ -17,11 +17,11 @@ from alerting_helpers import (
     no_proxies,
 )
 
-from model_monitor.alerts import Severity, Status
-from model_monitor.lifecycle import ProcessResult, process_alerts
-from model_monitor.notify import load_channels
-from model_monitor.store.alert_store import AlertStore
-from model_monitor.store.records import DeliveryStatus
+from model_monitor.alerts.lifecycle import ProcessResult, process_alerts
+from model_monitor.alerts.notify import load_channels
+from model_monitor.alerts.record import Severity, Status
+from model_monitor.alerts.store.alert_store import AlertStore
+from model_monitor.alerts.store.records import DeliveryStatus
 
 FAST = {"attempts": 3, "initial_wait": 0.05, "max_wait": 0.2, "timeout": 2, "total_timeout": 8}
 SECRET = "xoxb-SECRET-lifecycle-0123456789"

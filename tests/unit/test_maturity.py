@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from alerting_helpers import DAY, T0, alert_warehouse, make_alert
 
+from model_monitor.alerts.lifecycle import process_alerts
+from model_monitor.alerts.maturity import Maturity, wilson_interval
+from model_monitor.alerts.observations.label_windows import plan_label_windows
+from model_monitor.alerts.rules import RuleSet
+from model_monitor.alerts.store.alert_store import AlertStore
+from model_monitor.alerts.store.records import LabelOutcome, LabelRecord
 from model_monitor.errors import ConfigError
-from model_monitor.lifecycle import process_alerts
-from model_monitor.maturity import Maturity, wilson_interval
-from model_monitor.observations.label_windows import plan_label_windows
-from model_monitor.rules import RuleSet
-from model_monitor.store.alert_store import AlertStore
-from model_monitor.store.records import LabelOutcome, LabelRecord
 
 # --- the definition --------------------------------------------------------------------------
 

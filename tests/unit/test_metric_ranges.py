@@ -8,9 +8,8 @@ import math
 import pytest
 import yaml
 
-from model_monitor.evaluate import evaluate_rules
-from model_monitor.metric_ranges import METRIC_RANGES, clamp_to_range, is_clamped, metric_range
-from model_monitor.observations import (
+from model_monitor.alerts.judging import evaluate_rules
+from model_monitor.alerts.observations import (
     COVERAGE_METRICS,
     DRIFT_METRICS,
     ESTIMATED_METRICS,
@@ -19,10 +18,11 @@ from model_monitor.observations import (
     Observation,
     Observations,
 )
-from model_monitor.observations.catalog import COLUMN_QUALITY_METRICS, WINDOW_QUALITY_METRICS
+from model_monitor.alerts.observations.catalog import COLUMN_QUALITY_METRICS, WINDOW_QUALITY_METRICS
+from model_monitor.alerts.rules import RuleSet
+from model_monitor.metric_ranges import METRIC_RANGES, clamp_to_range, is_clamped, metric_range
 from model_monitor.report.figures_outcomes import drop_bounds
 from model_monitor.report.thresholds import Bounds, Thresholds
-from model_monitor.rules import RuleSet
 
 LATEST = dt.datetime(2024, 3, 31)
 DAY = dt.timedelta(days=1)

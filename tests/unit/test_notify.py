@@ -15,9 +15,7 @@ import pytest
 from alerting_helpers import closed_port, http_recorder, make_alert, no_proxies, smtp_recorder
 from rich.console import Console
 
-from model_monitor.alerts import Severity, Status
-from model_monitor.errors import ConfigError
-from model_monitor.notify import (
+from model_monitor.alerts.notify import (
     EmailChannel,
     Redactor,
     RetryPolicy,
@@ -26,6 +24,8 @@ from model_monitor.notify import (
     WebhookChannel,
     load_channels,
 )
+from model_monitor.alerts.record import Severity, Status
+from model_monitor.errors import ConfigError
 
 SECRET_TOKEN = "s3cr3t-T0KEN-0123456789abcdef"
 SMTP_PASSWORD = "pa55:w/rd@Zq9-secret"
@@ -524,7 +524,7 @@ def test_first_delivery_in_a_fresh_process_logs_no_secret(server) -> None:
     script = (
         "import logging, sys\n"
         "logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)\n"
-        "from model_monitor.notify import load_channels\n"
+        "from model_monitor.alerts.notify import load_channels\n"
         "from alerting_helpers import make_alert\n"
         "channels = load_channels({'channels': [{'type': 'slack', 'webhook_url_env': 'S'},"
         " {'type': 'webhook', 'url_env': 'W'}]}, environ={'S': sys.argv[1], 'W': sys.argv[2]})\n"

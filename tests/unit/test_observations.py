@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from model_monitor.alerts.observations import load_observations
 from model_monitor.errors import ConfigError, WarehouseError
-from model_monitor.observations import load_observations
 from model_monitor.stats import chi_square_pvalue, ks_pvalue
 
 DAY = dt.timedelta(days=1)

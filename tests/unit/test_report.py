@@ -13,11 +13,13 @@ import pytest
 from click.testing import CliRunner
 from scipy import stats
 
-from model_monitor.alerts import Alert, Severity, Status
+from model_monitor.alerts.record import Alert, Severity, Status
+from model_monitor.alerts.store.alert_store import AlertStore
+from model_monitor.alerts.store.schema import ALERTS_TABLE
+from model_monitor.cli.report import report
 from model_monitor.demo import run_demo
 from model_monitor.errors import ConfigError
 from model_monitor.report import MissingDependencyError, ReportOptions, write_report
-from model_monitor.cli.report import report
 from model_monitor.report.data import MonitorData, ReportData
 from model_monitor.report.figures_data import data_quality
 from model_monitor.report.figures_drift import drift_over_time, histograms
@@ -25,8 +27,6 @@ from model_monitor.report.load import load_report_data
 from model_monitor.report.overview import NOT_EVALUATED, summarize
 from model_monitor.report.render import monitor_sections, render_report
 from model_monitor.report.thresholds import Bounds, Thresholds, default_thresholds
-from model_monitor.store.alert_store import AlertStore
-from model_monitor.store.schema import ALERTS_TABLE
 from model_monitor.warehouse import Warehouse
 
 ROWS, DAYS = 3000, 14
@@ -189,7 +189,7 @@ def test_open_alerts_are_counted_by_severity_and_resolved_ones_left_out(no_alert
 
 
 def test_default_thresholds_are_the_builtin_rules():
-    from model_monitor.rules import BUILTIN_RULES
+    from model_monitor.alerts.rules import BUILTIN_RULES
 
     thresholds = default_thresholds()
     psi = BUILTIN_RULES["psi"]

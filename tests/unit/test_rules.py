@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from model_monitor.anomaly import AnomalySettings
+from model_monitor.alerts.anomaly import AnomalySettings
+from model_monitor.alerts.rules import RuleSet, load_rules
 from model_monitor.errors import ConfigError
-from model_monitor.rules import RuleSet, load_rules
 
 DAY = dt.timedelta(days=1)
 

@@ -8,10 +8,10 @@ import math
 import pytest
 from alerting_helpers import AlertWarehouse, alert_warehouse, make_alert
 
-from model_monitor.alerts import Severity, Status
-from model_monitor.store.alert_store import AlertStore
-from model_monitor.store.records import DeliveryRecord, DeliveryStatus
-from model_monitor.store.schema import ALERT_COLUMNS, DELIVERY_COLUMNS
+from model_monitor.alerts.record import Severity, Status
+from model_monitor.alerts.store.alert_store import AlertStore
+from model_monitor.alerts.store.records import DeliveryRecord, DeliveryStatus
+from model_monitor.alerts.store.schema import ALERT_COLUMNS, DELIVERY_COLUMNS
 
 NOW = dt.datetime(2024, 3, 2, 6, 30, 15, 123456)
 

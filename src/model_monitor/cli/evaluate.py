@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from model_monitor.alerts import Alert, Severity, Status
+from model_monitor.alerts.record import Alert, Severity, Status
 from model_monitor.cli.options import (
     EXIT_ALERTS,
     EXIT_OK,
@@ -123,8 +123,8 @@ def evaluate(
     configuration or connection error. A failed delivery leaves the exit code alone: it is
     reported, stored as failed and retried by the next run.
     """
-    from model_monitor.alerting import run_evaluation
-    from model_monitor.rules import load_rules
+    from model_monitor.alerts.rules import load_rules
+    from model_monitor.alerts.run import run_evaluation
 
     # Both files before connecting: a bad one fails fast, without touching the warehouse.
     ruleset = load_rules(rules_path)
@@ -154,7 +154,7 @@ def _load_channels(path: Path | None, output_format: str) -> Sequence[Any]:
         return ()
     from rich.console import Console
 
-    from model_monitor.notify import load_channels
+    from model_monitor.alerts.notify import load_channels
 
     console = Console(stderr=True) if output_format == "json" else None
     return load_channels(path, console=console)

@@ -69,7 +69,7 @@ def export(
 ) -> None:
     """Export the latest window's metrics of every monitor (NULL metrics are left out)."""
     from model_monitor.export.load import load_snapshot
-    from model_monitor.prometheus import push, render, write_textfile
+    from model_monitor.export.prometheus import push, render, write_textfile
 
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:
         snapshot = load_snapshot(warehouse, monitor=monitor, window=window, slices=slices)

@@ -68,8 +68,8 @@ def init(
     out: Path | None,
 ) -> None:
     """Print a commented monitor configuration guessed from the predictions' columns."""
-    from model_monitor.config_yaml import render_yaml
-    from model_monitor.scaffold.monitor import draft_from_warehouse
+    from model_monitor.init.commented_yaml import render_yaml
+    from model_monitor.init.monitor import draft_from_warehouse
 
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:
         draft = draft_from_warehouse(

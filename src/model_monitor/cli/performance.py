@@ -43,10 +43,10 @@ def performance(
     """
     from rich.console import Console
 
+    from model_monitor.alerts.rules import load_rules
     from model_monitor.formatting.performance import performance_report
     from model_monitor.formatting.values import to_json
     from model_monitor.performance.load import load_performance_summary
-    from model_monitor.rules import load_rules
 
     ruleset = load_rules(rules_path)
     with open_warehouse(project_dir, profiles_dir, target) as warehouse:

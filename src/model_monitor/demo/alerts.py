@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from model_monitor.alerts import Alert
+from model_monitor.alerts.record import Alert
 
 SHOWN_ALERTS = 10  # the console channel's max_alerts: the rest is one "and N more" line
 CHANNEL_NAME = "console"
@@ -35,9 +35,9 @@ def evaluate_demo_alerts(project_dir: Path, profiles_dir: Path, now: dt.datetime
     """Evaluate, store and notify the console channel, through the demo's dbt profile."""
     from rich.console import Console
 
-    from model_monitor.alerting import run_evaluation
-    from model_monitor.notify import ConsoleChannel
-    from model_monitor.rules import RuleSet
+    from model_monitor.alerts.notify import ConsoleChannel
+    from model_monitor.alerts.rules import RuleSet
+    from model_monitor.alerts.run import run_evaluation
     from model_monitor.warehouse import Warehouse
 
     printed = io.StringIO()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model_monitor.alerts import Alert
+from model_monitor.alerts.record import Alert
 from model_monitor.demo.alerts import alert_summary_lines, evaluate_demo_alerts
 from model_monitor.demo.dbt_commands import invoke_dbt
 from model_monitor.demo.errors import DemoError, PackageNotFoundError

@@ -2,7 +2,7 @@
 
 Every value becomes a `Sample`: a metric family (named after the table column it comes from),
 its labels and a finite or infinite float. NULL values (undefined metrics) give no sample. The
-snapshot is format-neutral; `model_monitor.prometheus` renders it.
+snapshot is format-neutral; `model_monitor.export.prometheus` renders it.
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from model_monitor.alerts import Alert, Severity, Status
-from model_monitor.evaluate import format_value
+from model_monitor.alerts.judging import format_value
+from model_monitor.alerts.lifecycle import Delivery
+from model_monitor.alerts.record import Alert, Severity, Status
+from model_monitor.alerts.store.records import DeliveryStatus
 from model_monitor.formatting.values import format_slice, format_window, to_jsonable
-from model_monitor.lifecycle import Delivery
-from model_monitor.store.records import DeliveryStatus
 
 SEVERITY_STYLES = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 

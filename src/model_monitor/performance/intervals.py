@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from model_monitor.maturity import wilson_interval
+from model_monitor.alerts.maturity import wilson_interval
 
 Interval = tuple[float, float]
 

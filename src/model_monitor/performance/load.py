@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from model_monitor.alerts.maturity import Maturity
+from model_monitor.alerts.observations.label_windows import load_label_states
 from model_monitor.errors import ConfigError
 from model_monitor.formatting.values import format_window
-from model_monitor.maturity import Maturity
-from model_monitor.observations.label_windows import load_label_states
 from model_monitor.performance.intervals import realized_intervals
 from model_monitor.performance.metrics import (
     COUNT_METRICS,

@@ -56,7 +56,7 @@ class PerformanceSummary:
     undefined_reasons: dict[str, dict[str, str]]
     label_coverage: LabelCoverage | None
     operations: Operations | None
-    # How far the realized values can be trusted (model_monitor.maturity): whether the
+    # How far the realized values can be trusted (model_monitor.alerts.maturity): whether the
     # window's labels are mature, what it lacks if not, the rule, why this window was shown,
     # and a 95% Wilson interval per realized rate (None: no interval for that metric).
     labels_mature: bool | None = None

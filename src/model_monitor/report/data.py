@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from model_monitor.alerts import Alert
+from model_monitor.alerts.record import Alert
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from model_monitor.maturity import Maturity
+from model_monitor.alerts.maturity import Maturity
 from model_monitor.metric_ranges import clamp_to_range
 from model_monitor.performance.metrics import LOWER_IS_BETTER
 from model_monitor.report.columns import HEADLINE_METRICS

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from model_monitor.alerts import Alert, Status
+from model_monitor.alerts.record import Alert, Status
 from model_monitor.errors import ConfigError, WarehouseError
 from model_monitor.report.columns import (
     CALIBRATION_COLUMNS,
@@ -67,7 +67,7 @@ def _known_monitors(reader: TableReader) -> list[str]:
 
 def _open_alerts(warehouse: Any, monitors: list[str]) -> dict[str, list[Alert]] | None:
     """Return the open (new or ongoing) alerts per monitor; None without a monitor_alerts table."""
-    from model_monitor.store.alert_store import AlertStore
+    from model_monitor.alerts.store.alert_store import AlertStore
 
     try:
         store = AlertStore(warehouse)

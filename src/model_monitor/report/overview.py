@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from model_monitor.alerts import Alert, Severity
+from model_monitor.alerts.record import Alert, Severity
 from model_monitor.report.columns import HEADLINE_METRICS
 from model_monitor.report.data import MonitorData
 from model_monitor.report.thresholds import Thresholds

@@ -1,4 +1,4 @@
-"""The alert bounds a report draws: the built-in rules' defaults, read from model_monitor.rules."""
+"""The alert bounds a report draws: the built-in rules' defaults (model_monitor.alerts.rules)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def default_thresholds() -> Thresholds:
     """Return the built-in rules' bounds; the values above when the rules module is absent."""
     base = Thresholds()
     try:
-        from model_monitor.rules import BUILTIN_RULES
+        from model_monitor.alerts.rules import BUILTIN_RULES
     except ImportError:  # the report works without alert rules installed
         return base
     rules: dict[str, Any] = dict(BUILTIN_RULES)

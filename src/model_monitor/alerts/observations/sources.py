@@ -1,0 +1,346 @@
+"""One query per metric table, each reshaped into the long frame of observations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from model_monitor.alerts.observations.catalog import (
+    COVERAGE_METRICS,
+    DRIFT_METRICS,
+    ESTIMATED_PREFIX,
+    OPERATIONS_METRICS,
+    WINDOW_QUALITY_METRICS,
+)
+from model_monitor.drift import DRIFT_TABLE
+from model_monitor.errors import WarehouseError
+from model_monitor.performance.queries import COVERAGE_TABLE, OPERATIONS_TABLE, PERFORMANCE_TABLE
+from model_monitor.sql_values import Queryable, sql_string, sql_timestamp
+from model_monitor.stats import chi_square_pvalue, ks_pvalue
+
+QUALITY_TABLE = "monitor_data_quality"
+DISTRIBUTIONS_TABLE = "monitor_distributions"
+
+# The long frame every table is reshaped into before history is attached.
+FRAME_COLUMNS = (
+    "monitor_name",
+    "window_start",
+    "window_end",
+    "model_version",
+    "slice_key",
+    "slice_value",
+    "column_name",
+    "column_role",
+    "metric_name",
+    "value",
+    "reference_value",
+    "sample_size",
+)
+KEYS = ("monitor_name", "window_start", "window_end", "model_version", "slice_key", "slice_value")
+
+
+def _ranges_condition(
+    q: Callable[[str], str], ranges: dict[str, tuple[dt.datetime, dt.datetime]]
+) -> str:
+    """Return `(monitor = m and window_start between a and b) or ...`."""
+    return (
+        "("
+        + " or ".join(
+            f"({q('monitor_name')} = {sql_string(name)} and {q('window_start')} >= "
+            f"{sql_timestamp(low)} and {q('window_start')} <= {sql_timestamp(high)})"
+            for name, (low, high) in sorted(ranges.items())
+        )
+        + ")"
+    )
+
+
+def _select(
+    warehouse: Queryable,
+    table: str,
+    columns: Iterable[str],
+    conditions: Iterable[str],
+) -> pd.DataFrame:
+    """Run `select columns from table where conditions`."""
+    q = warehouse.quote
+    sql = (
+        f"select {', '.join(q(c) for c in columns)}\nfrom {warehouse.relation(table)}\n"
+        f"where " + "\n  and ".join(conditions)
+    )
+    return warehouse.query(sql)
+
+
+def _optional_relation(warehouse: Queryable, table: str) -> bool:
+    """Whether the project has a table (operations and label coverage are optional)."""
+    try:
+        warehouse.relation(table)
+    except WarehouseError:
+        return False
+    return True
+
+
+def _long(frame: pd.DataFrame, metrics: dict[str, str], sample: str | None) -> pd.DataFrame:
+    """Melt metric columns (frame column -> metric name) into the long frame's rows.
+
+    `sample` names the column counting the rows behind each value (None: not applicable).
+    """
+    parts = []
+    for column, metric in metrics.items():
+        part = pd.DataFrame(
+            {key: frame[key] if key in frame else None for key in FRAME_COLUMNS[:8]}
+        )
+        part["metric_name"] = metric
+        part["value"] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        part["reference_value"] = np.nan
+        part["sample_size"] = (
+            np.nan if sample is None else pd.to_numeric(frame[sample], errors="coerce")
+        )
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=list(FRAME_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
+
+
+def quality_frame(
+    warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
+) -> pd.DataFrame:
+    """Return null rate, unseen and out-of-range shares, moments, volume and duplicates."""
+    q = warehouse.quote
+    columns = (
+        *KEYS,
+        "metric_scope",
+        "column_name",
+        "column_role",
+        "column_kind",
+        "row_count",
+        "null_count",
+        "null_rate",
+        "nan_count",
+        "mean_value",
+        "stddev_value",
+        "out_of_range_count",
+        "unseen_category_count",
+        "prediction_count",
+        "duplicate_id_count",
+    )
+    conditions = [_ranges_condition(q, ranges)]
+    if not slices:
+        conditions.append(f"{q('slice_key')} is null")
+    frame = _select(warehouse, QUALITY_TABLE, columns, conditions)
+    numbers = list(columns[10:])
+    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype(float)
+
+    per_column = frame[frame["metric_scope"] == "column"].copy()
+    non_null = per_column["row_count"] - per_column["null_count"]
+    finite = non_null - per_column["nan_count"].fillna(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_column["unseen_category_share"] = per_column["unseen_category_count"] / non_null
+        per_column["out_of_range_share"] = per_column["out_of_range_count"] / finite
+    per_column["non_null"] = non_null
+    per_column["finite"] = finite
+    parts = [
+        _long(per_column, {"null_rate": "null_rate"}, "row_count"),
+        _long(per_column, {"unseen_category_share": "unseen_category_share"}, "non_null"),
+        _long(
+            per_column,
+            {
+                "out_of_range_share": "out_of_range_share",
+                "mean_value": "mean_value",
+                "stddev_value": "stddev_value",
+            },
+            "finite",
+        ),
+    ]
+    # Volume is judged over every model version together: a rollout moves traffic, loses none.
+    per_window = frame[frame["metric_scope"] == "window"]
+    volume = (
+        per_window.groupby(
+            ["monitor_name", "window_start", "slice_key", "slice_value"], dropna=False
+        )
+        .agg(
+            window_end=("window_end", "max"),
+            prediction_count=("prediction_count", "sum"),
+            duplicate_id_count=("duplicate_id_count", "sum"),
+        )
+        .reset_index()
+    )
+    volume["model_version"] = None
+    parts.append(
+        _long(volume, {m: m for m in WINDOW_QUALITY_METRICS}, None),
+    )
+    return pd.concat(parts, ignore_index=True)
+
+
+def reference_null_rates(
+    warehouse: Queryable, monitors: Iterable[str], slices: bool
+) -> pd.DataFrame:
+    """Return the share of NULLs per column in each monitor's reference (its NULL bucket)."""
+    q = warehouse.quote
+    names = ", ".join(sql_string(m) for m in sorted(monitors))
+    conditions = [
+        f"{q('window_kind')} = 'reference'",
+        f"{q('bin_index')} = 0",
+        f"{q('monitor_name')} in ({names})",
+    ]
+    if not slices:
+        conditions.append(f"{q('slice_key')} is null")
+    frame = _select(
+        warehouse,
+        DISTRIBUTIONS_TABLE,
+        ("monitor_name", "slice_key", "slice_value", "column_name", "bin_share"),
+        conditions,
+    )
+    frame["bin_share"] = pd.to_numeric(frame["bin_share"], errors="coerce").astype(float)
+    return frame.rename(columns={"bin_share": "reference_value"}).assign(metric_name="null_rate")
+
+
+def drift_frame(
+    warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
+) -> pd.DataFrame:
+    """Return the drift statistics and the raw drift test p-value of each column."""
+    q = warehouse.quote
+    statistics = [m for m in DRIFT_METRICS if m != "drift_pvalue"]
+    columns = (
+        *KEYS,
+        "column_name",
+        "column_role",
+        "column_kind",
+        "reference_count",
+        "current_count",
+        "chi_square",
+        "chi_square_dof",
+        *statistics,
+    )
+    conditions = [_ranges_condition(q, ranges)]
+    if not slices:
+        conditions.append(f"{q('slice_key')} is null")
+    frame = _select(warehouse, DRIFT_TABLE, columns, conditions)
+    numbers = list(columns[9:])
+    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype(float)
+    # KS for numerical columns, Pearson's chi-square for categorical ones: scipy from aggregates.
+    inputs = frame[list(PVALUE_INPUTS)].itertuples(index=False)
+    frame["drift_pvalue"] = [_drift_pvalue(*row) for row in inputs]
+    return _long(frame, {m: m for m in DRIFT_METRICS}, "current_count")
+
+
+PVALUE_INPUTS = (
+    "column_kind",
+    "ks_statistic",
+    "reference_count",
+    "current_count",
+    "chi_square",
+    "chi_square_dof",
+)
+
+
+def _drift_pvalue(
+    kind: str | None,
+    ks: float,
+    reference_count: float,
+    current_count: float,
+    chi_square: float,
+    dof: float,
+) -> float:
+    """Return the p-value of the column's drift test, NaN when undefined."""
+    if kind == "numerical":
+        if np.isnan(ks) or np.isnan(reference_count) or np.isnan(current_count):
+            return np.nan
+        p = ks_pvalue(ks, int(reference_count), int(current_count))
+    else:
+        if np.isnan(chi_square) or np.isnan(dof):
+            return np.nan
+        p = chi_square_pvalue(chi_square, int(dof))
+    return np.nan if p is None else float(p)
+
+
+def windows_condition(q: Callable[[str], str], windows: Mapping[str, Iterable[dt.datetime]]) -> str:
+    """Return `(monitor = m and window_start in (a, b)) or ...` (false when there are none)."""
+    parts = [
+        f"({q('monitor_name')} = {sql_string(name)} and {q('window_start')} in "
+        f"({', '.join(sql_timestamp(s) for s in sorted(set(starts)))}))"
+        for name, starts in sorted(windows.items())
+        if starts
+    ]
+    return "(" + " or ".join(parts) + ")" if parts else "(1 = 0)"
+
+
+def performance_frame(
+    warehouse: Queryable,
+    ranges: dict[str, tuple[dt.datetime, dt.datetime]],
+    slices: bool,
+    window_condition: str | None = None,
+) -> pd.DataFrame:
+    """Return realized and estimated metrics with the reference's value of the same metric.
+
+    `window_condition` replaces the ranges' condition on current windows (the label windows).
+    """
+    q = warehouse.quote
+    columns = (
+        *KEYS,
+        "window_kind",
+        "metric_source",
+        "metric_name",
+        "metric_value",
+        "labeled_count",
+    )
+    names = ", ".join(sql_string(m) for m in sorted(ranges))
+    window = window_condition or _ranges_condition(q, ranges)
+    conditions = [
+        f"({window} or ({q('window_kind')} = 'reference' and {q('monitor_name')} in ({names})))",
+        f"{q('class_label')} is null",
+    ]
+    if not slices:
+        conditions.append(f"{q('slice_key')} is null")
+    frame = _select(warehouse, PERFORMANCE_TABLE, columns, conditions)
+    frame["metric_value"] = pd.to_numeric(frame["metric_value"], errors="coerce").astype(float)
+    frame["labeled_count"] = pd.to_numeric(frame["labeled_count"], errors="coerce")
+    estimated = frame["metric_source"] == "estimated"
+    frame.loc[estimated, "metric_name"] = ESTIMATED_PREFIX + frame.loc[estimated, "metric_name"]
+    is_reference = frame["window_kind"] == "reference"
+    reference = frame.loc[
+        is_reference, ["monitor_name", "slice_key", "slice_value", "metric_name", "metric_value"]
+    ].rename(columns={"metric_value": "reference_value"})
+    current = frame[~is_reference]
+    long = _long(current, {"metric_value": "metric_value"}, "labeled_count")
+    long["metric_name"] = current["metric_name"].to_numpy()
+    long = long.drop(columns="reference_value")
+    key = ["monitor_name", "slice_key", "slice_value", "metric_name"]
+    # pandas matches NULL slice keys with each other: the whole population meets its reference.
+    return long.merge(reference.drop_duplicates(subset=key), on=key, how="left")
+
+
+def coverage_frame(
+    warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
+) -> pd.DataFrame:
+    """Return label coverage and label delay per window."""
+    if not _optional_relation(warehouse, COVERAGE_TABLE):
+        return pd.DataFrame(columns=list(FRAME_COLUMNS))
+    q = warehouse.quote
+    conditions = [_ranges_condition(q, ranges)]
+    if not slices:
+        conditions.append(f"{q('slice_key')} is null")
+    frame = _select(
+        warehouse,
+        COVERAGE_TABLE,
+        (*KEYS, "prediction_count", "label_coverage", "label_delay_median_hours"),
+        conditions,
+    )
+    return _long(frame, {m: m for m in COVERAGE_METRICS}, "prediction_count")
+
+
+def operations_frame(
+    warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
+) -> pd.DataFrame:
+    """Return error rate and latency percentiles per window."""
+    if not _optional_relation(warehouse, OPERATIONS_TABLE):
+        return pd.DataFrame(columns=list(FRAME_COLUMNS))
+    q = warehouse.quote
+    conditions = [_ranges_condition(q, ranges)]
+    if not slices:
+        conditions.append(f"{q('slice_key')} is null")
+    frame = _select(
+        warehouse, OPERATIONS_TABLE, (*KEYS, "prediction_count", *OPERATIONS_METRICS), conditions
+    )
+    return _long(frame, {m: m for m in OPERATIONS_METRICS}, "prediction_count")
