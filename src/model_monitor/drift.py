@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from model_monitor.errors import ConfigError
@@ -16,12 +17,17 @@ from model_monitor.sql_values import (
     sql_string,
     sql_timestamp,
     timestamp_text,
-    validate_monitor_name,
 )
-from model_monitor.stats import chi_square_pvalue, ks_pvalue
+from model_monitor.tables import names
+from model_monitor.tables.pvalues import chi_square_pvalue, ks_pvalue
+from model_monitor.tables.reader import Where, select_sql
+from model_monitor.tables.statistics import (
+    BOUND_COLUMNS,
+    CHI_SQUARE_PVALUE,
+    KS_PVALUE,
+    STATISTIC_COLUMNS,
+)
 from model_monitor.unmatched_filters import check_known_monitor, window_span
-
-DRIFT_TABLE = "monitor_drift"
 
 KEY_COLUMNS = (
     "monitor_name",
@@ -36,25 +42,19 @@ KEY_COLUMNS = (
     "reference_version",
 )
 COUNT_COLUMNS = ("reference_count", "current_count", "bin_count", "chi_square_dof")
-STATISTIC_COLUMNS = (
-    "psi",
-    "chi_square",
-    "js_distance",
-    "hellinger",
-    "tv_distance",
-    "l_infinity",
-    "ks_statistic",
-    "wasserstein",
-    "wasserstein_normed",
-)
-# Binned mode's guaranteed distance of each raw-value statistic from its exact value (0 if exact).
-BOUND_COLUMNS = ("ks_error_bound", "wasserstein_error_bound", "wasserstein_normed_error_bound")
 DRIFT_COLUMNS = KEY_COLUMNS + COUNT_COLUMNS + STATISTIC_COLUMNS + BOUND_COLUMNS + ("drift_method",)
+# What a DriftRow holds beside its keys and counts, in this order: the statistics, their
+# p-values (computed here), the binned mode's error bounds.
+VALUE_NAMES = (*STATISTIC_COLUMNS, CHI_SQUARE_PVALUE.name, KS_PVALUE.name, *BOUND_COLUMNS)
 
 
 @dataclass(frozen=True)
 class DriftRow:
-    """One row of monitor_drift: a column of one window, version and slice vs the reference."""
+    """One row of monitor_drift: a column of one window, version and slice vs the reference.
+
+    The statistics, p-values and error bounds (VALUE_NAMES) are read as attributes, e.g.
+    `row.psi`, `row.ks_pvalue`; `as_record()` is the row as JSON shows it.
+    """
 
     monitor_name: str
     window_start: dt.datetime | None
@@ -70,21 +70,22 @@ class DriftRow:
     current_count: int | None
     bin_count: int | None
     chi_square_dof: int | None
-    psi: float | None
-    chi_square: float | None
-    js_distance: float | None
-    hellinger: float | None
-    tv_distance: float | None
-    l_infinity: float | None
-    ks_statistic: float | None
-    wasserstein: float | None
-    wasserstein_normed: float | None
-    chi_square_pvalue: float | None
-    ks_pvalue: float | None
-    ks_error_bound: float | None = None
-    wasserstein_error_bound: float | None = None
-    wasserstein_normed_error_bound: float | None = None
+    values: Mapping[str, float | None] = field(default_factory=dict)
     drift_method: str | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        """A statistic, p-value or error bound by name (None when the row has none)."""
+        if name in VALUE_NAMES:
+            return self.values.get(name)
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def as_record(self) -> dict[str, Any]:
+        """Return the row's fields, its values flattened in VALUE_NAMES' order before the
+        drift method: the JSON of `model-monitor drift --format json`."""
+        record = {f.name: getattr(self, f.name) for f in fields(self)[:-2]}
+        record |= {name: self.values.get(name) for name in VALUE_NAMES}
+        record["drift_method"] = self.drift_method
+        return record
 
 
 def build_drift_sql(
@@ -94,42 +95,38 @@ def build_drift_sql(
     slices: bool = False,
 ) -> str:
     """Return the SELECT of load_drift: one window (the latest per monitor by default)."""
-    relation = warehouse.relation(DRIFT_TABLE)
+    relation = warehouse.relation(names.DRIFT)
     q = warehouse.quote
-    select = ", ".join(f"drift.{q(c)}" for c in DRIFT_COLUMNS)
-    conditions = []
-    if monitor is not None:
-        name = sql_string(validate_monitor_name(monitor))
-        conditions.append(f"drift.{q('monitor_name')} = {name}")
-    if not slices:
-        conditions.append(f"drift.{q('slice_key')} is null")
+    where = Where(warehouse, "drift")
+    conditions = [*where.monitor(monitor), *where.whole_unless(slices)]
     if window is not None:
         conditions.append(f"drift.{q('window_start')} = {sql_timestamp(window)}")
-        latest_join = ""
-    else:
-        latest_join = (
-            f"\ninner join latest_windows"
-            f"\n  on drift.{q('monitor_name')} = latest_windows.{q('monitor_name')}"
-            f"\n  and drift.{q('window_start')} = latest_windows.latest_window_start"
-        )
-    where = ("\nwhere " + "\n  and ".join(conditions)) if conditions else ""
-    sql = f"select {select}\nfrom {relation} as drift{latest_join}{where}"
-    if window is None:
-        latest = (
-            f"with latest_windows as (\n"
-            f"  select {q('monitor_name')}, max({q('window_start')}) as latest_window_start\n"
-            f"  from {relation}\n"
-            f"  group by {q('monitor_name')}\n"
-            f")\n"
-        )
-        sql = latest + sql
-    return sql
+        return select_sql(warehouse, relation, DRIFT_COLUMNS, conditions, alias="drift")
+    latest = (
+        f"with latest_windows as (\n"
+        f"  select {q('monitor_name')}, max({q('window_start')}) as latest_window_start\n"
+        f"  from {relation}\n"
+        f"  group by {q('monitor_name')}\n"
+        f")\n"
+    )
+    latest_join = (
+        f"inner join latest_windows\n"
+        f"  on drift.{q('monitor_name')} = latest_windows.{q('monitor_name')}\n"
+        f"  and drift.{q('window_start')} = latest_windows.latest_window_start"
+    )
+    return latest + select_sql(
+        warehouse, relation, DRIFT_COLUMNS, conditions, alias="drift", join=latest_join
+    )
 
 
 def _to_drift_row(record: dict[Any, Any]) -> DriftRow:
     """Build a DriftRow from one result row, computing its p-values."""
-    f = {c: as_float(record[c]) for c in STATISTIC_COLUMNS}
     n = {c: as_int(record[c]) for c in COUNT_COLUMNS}
+    values = {c: as_float(record[c]) for c in (*STATISTIC_COLUMNS, *BOUND_COLUMNS)}
+    values[CHI_SQUARE_PVALUE.name] = chi_square_pvalue(values["chi_square"], n["chi_square_dof"])
+    values[KS_PVALUE.name] = ks_pvalue(
+        values["ks_statistic"], n["reference_count"], n["current_count"]
+    )
     return DriftRow(
         monitor_name=str(record["monitor_name"]),
         window_start=as_datetime(record["window_start"]),
@@ -145,20 +142,7 @@ def _to_drift_row(record: dict[Any, Any]) -> DriftRow:
         current_count=n["current_count"],
         bin_count=n["bin_count"],
         chi_square_dof=n["chi_square_dof"],
-        psi=f["psi"],
-        chi_square=f["chi_square"],
-        js_distance=f["js_distance"],
-        hellinger=f["hellinger"],
-        tv_distance=f["tv_distance"],
-        l_infinity=f["l_infinity"],
-        ks_statistic=f["ks_statistic"],
-        wasserstein=f["wasserstein"],
-        wasserstein_normed=f["wasserstein_normed"],
-        chi_square_pvalue=chi_square_pvalue(f["chi_square"], n["chi_square_dof"]),
-        ks_pvalue=ks_pvalue(f["ks_statistic"], n["reference_count"], n["current_count"]),
-        ks_error_bound=as_float(record["ks_error_bound"]),
-        wasserstein_error_bound=as_float(record["wasserstein_error_bound"]),
-        wasserstein_normed_error_bound=as_float(record["wasserstein_normed_error_bound"]),
+        values={name: values[name] for name in VALUE_NAMES},
         drift_method=as_str(record["drift_method"]),
     )
 
@@ -181,7 +165,7 @@ def _explain_empty(
     warehouse: Queryable, monitor: str | None, window: dt.datetime | dt.date | None
 ) -> None:
     """Raise a ConfigError naming what exists when a filter on monitor or window matched nothing."""
-    relation = warehouse.relation(DRIFT_TABLE)
+    relation = warehouse.relation(names.DRIFT)
     q = warehouse.quote
     if monitor is not None:
         check_known_monitor(warehouse, relation, monitor)

@@ -12,9 +12,8 @@ import math
 
 from model_monitor.alerts.observations.catalog import ESTIMATED_PREFIX
 from model_monitor.performance.metrics import base_metric
+from model_monitor.tables.statistics import JUDGED_RANGES, NON_NEGATIVE, UNIT
 
-UNIT = (0.0, 1.0)
-NON_NEGATIVE = (0.0, math.inf)
 CORRELATION = (-1.0, 1.0)
 AT_MOST_ONE = (-math.inf, 1.0)
 UNBOUNDED = (-math.inf, math.inf)
@@ -29,10 +28,9 @@ _UNIT_METRICS = (
     "f1_weighted", "precision_micro", "recall_micro", "f1_micro",
     # shares and distances bounded by 1
     "label_coverage", "null_rate", "unseen_category_share", "out_of_range_share", "error_rate",
-    "drift_pvalue", "js_distance", "hellinger", "tv_distance", "l_infinity", "ks_statistic",
 )  # fmt: skip
 _NON_NEGATIVE_METRICS = (
-    "log_loss", "mae", "mse", "rmse", "mape", "psi", "wasserstein_normed", "stddev_value",
+    "log_loss", "mae", "mse", "rmse", "mape", "stddev_value",
     "true_positives", "false_positives", "true_negatives", "false_negatives", "support",
     "prediction_count", "duplicate_id_count", "label_delay_median_hours", "latency_p50_ms",
     "latency_p95_ms", "latency_p99_ms", "freshness_hours",
@@ -42,6 +40,7 @@ _NON_NEGATIVE_METRICS = (
 METRIC_RANGES: dict[str, tuple[float, float]] = {
     **dict.fromkeys(_UNIT_METRICS, UNIT),
     **dict.fromkeys(_NON_NEGATIVE_METRICS, NON_NEGATIVE),
+    **JUDGED_RANGES,  # the drift statistics' (tables/statistics.py)
     "matthews_corrcoef": CORRELATION,
     "r2": AT_MOST_ONE,
     "mean_error": UNBOUNDED,

@@ -11,7 +11,7 @@ import pytest
 from model_monitor.drift import DriftRow, build_drift_sql, load_drift
 from model_monitor.errors import ConfigError
 from model_monitor.sql_values import sql_string
-from model_monitor.stats import chi_square_pvalue, ks_pvalue
+from model_monitor.tables.pvalues import chi_square_pvalue, ks_pvalue
 from model_monitor.warehouse import Warehouse
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from model_monitor.alerts.observations import load_observations
 from model_monitor.errors import ConfigError, WarehouseError
-from model_monitor.stats import chi_square_pvalue, ks_pvalue
+from model_monitor.tables.pvalues import chi_square_pvalue, ks_pvalue
 
 DAY = dt.timedelta(days=1)
 FIRST = dt.datetime(2024, 3, 1)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from model_monitor.stats import benjamini_hochberg, chi_square_pvalue, ks_pvalue
+from model_monitor.tables.pvalues import benjamini_hochberg, chi_square_pvalue, ks_pvalue
 
 TOL = 1e-12
 

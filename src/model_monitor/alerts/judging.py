@@ -22,7 +22,7 @@ from model_monitor.alerts.observations.label_windows import LabelPlan
 from model_monitor.alerts.record import Alert, Severity
 from model_monitor.alerts.rules import Rule, RuleSet
 from model_monitor.metric_ranges import clamp_to_range, is_clamped
-from model_monitor.stats import benjamini_hochberg
+from model_monitor.tables.pvalues import benjamini_hochberg
 
 METRIC_LABELS = {
     "psi": "PSI",

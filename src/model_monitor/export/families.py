@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from model_monitor.tables.statistics import statistics_with_pvalues
+
 # Label names, in the order they are written. NULL label values become "" (Prometheus reads an
 # empty label as an absent one): slice_key="" is the whole population, model_version="" none.
 WINDOW_LABELS = ("monitor", "model_version", "slice_key", "slice_value", "window_start")
@@ -30,17 +32,7 @@ def families_of(labels: tuple[str, ...], items: Iterable[tuple[str, str]]) -> di
 DRIFT_FAMILIES = families_of(
     COLUMN_LABELS,
     [
-        ("psi", "Population stability index of the column vs the reference."),
-        ("chi_square", "Pearson chi-square statistic of the value bins vs the reference."),
-        ("chi_square_pvalue", "p-value of chi_square (scipy, from the statistic and its dof)."),
-        ("js_distance", "Jensen-Shannon distance (base 2) of the value bins vs the reference."),
-        ("hellinger", "Hellinger distance of the value bins vs the reference."),
-        ("tv_distance", "Total variation distance of the value bins vs the reference."),
-        ("l_infinity", "Largest absolute difference of a bin share vs the reference."),
-        ("ks_statistic", "Two-sample Kolmogorov-Smirnov statistic vs the reference."),
-        ("ks_pvalue", "Asymptotic p-value of ks_statistic (scipy)."),
-        ("wasserstein", "Wasserstein distance vs the reference, in the column's unit."),
-        ("wasserstein_normed", "Wasserstein distance over the reference's standard deviation."),
+        *statistics_with_pvalues(),
         ("drift_current_count", "Non-null finite values of the window compared."),
         ("drift_reference_count", "Non-null finite values of the reference compared."),
     ],

@@ -23,8 +23,8 @@ from model_monitor.export.samples import (
 )
 from model_monitor.export.snapshot import Sample, Snapshot, label_text
 from model_monitor.export.windows import export_windows
-from model_monitor.performance.queries import COVERAGE_TABLE, OPERATIONS_TABLE
 from model_monitor.sql_values import Queryable
+from model_monitor.tables import names
 
 
 def _unix_seconds(value: dt.datetime) -> float:
@@ -70,9 +70,11 @@ def load_snapshot(
     samples += quality_samples(warehouse, windows, slices)
     samples += drift_samples(warehouse, windows, slices)
     samples += performance_samples(warehouse, windows, slices)
-    samples += window_table_samples(warehouse, COVERAGE_TABLE, COVERAGE_FAMILIES, windows, slices)
     samples += window_table_samples(
-        warehouse, OPERATIONS_TABLE, OPERATIONS_FAMILIES, windows, slices
+        warehouse, names.LABEL_COVERAGE, COVERAGE_FAMILIES, windows, slices
+    )
+    samples += window_table_samples(
+        warehouse, names.OPERATIONS, OPERATIONS_FAMILIES, windows, slices
     )
     kept, duplicates = _deduplicated(samples)
     return Snapshot(windows=windows, samples=kept, duplicates=duplicates)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from typing import Any
 
-from model_monitor.drift import DRIFT_TABLE
-from model_monitor.errors import WarehouseError
 from model_monitor.export.families import (
     DRIFT_FAMILIES,
     DRIFT_SOURCES,
@@ -17,10 +16,15 @@ from model_monitor.export.families import (
     Family,
 )
 from model_monitor.export.snapshot import ExportWindow, Sample, label_text
-from model_monitor.export.windows import QUALITY_TABLE, window_condition
-from model_monitor.performance.queries import PERFORMANCE_TABLE
 from model_monitor.sql_values import Queryable, as_datetime, as_float, as_int, sql_string
-from model_monitor.stats import chi_square_pvalue, ks_pvalue
+from model_monitor.tables import names
+from model_monitor.tables.pvalues import chi_square_pvalue, ks_pvalue
+from model_monitor.tables.reader import Where, optional_relation, select_sql
+
+
+def _chosen(windows: list[ExportWindow]) -> dict[str, list[dt.datetime]]:
+    """The exported window of each monitor, as Where.windows takes them."""
+    return {w.monitor_name: [w.window_start] for w in windows}
 
 
 def _select_rows(
@@ -29,26 +33,12 @@ def _select_rows(
     columns: Iterable[str],
     windows: list[ExportWindow],
     slices: bool,
-    extra: str | None = None,
 ) -> list[dict[Any, Any]]:
     """Return the rows of the exported windows (current window_kind) of one table."""
-    q = warehouse.quote
-    select = ", ".join(f"t.{q(c)} as {q(c)}" for c in dict.fromkeys(columns))
-    conditions = [f"t.{q('window_kind')} = 'current'", window_condition(warehouse, windows, "t")]
-    if extra:
-        conditions.append(extra)
-    if not slices:
-        conditions.append(f"t.{q('slice_key')} is null")
-    sql = f"select {select}\nfrom {relation} as t\nwhere " + "\n  and ".join(conditions)
+    where = Where(warehouse, "t")
+    conditions = [*where.current(), *where.windows(_chosen(windows)), *where.whole_unless(slices)]
+    sql = select_sql(warehouse, relation, columns, conditions, alias="t")
     return list(warehouse.query(sql).to_dict("records"))
-
-
-def _optional_relation(warehouse: Queryable, table: str) -> str | None:
-    """Return a table's relation, or None when the project does not build it."""
-    try:
-        return warehouse.relation(table)
-    except WarehouseError:
-        return None
 
 
 def _window_labels(record: dict[Any, Any]) -> tuple[str, ...]:
@@ -86,7 +76,7 @@ def quality_samples(
     warehouse: Queryable, windows: list[ExportWindow], slices: bool
 ) -> list[Sample]:
     """Return the samples of monitor_data_quality: window rows and column rows."""
-    relation = warehouse.relation(QUALITY_TABLE)
+    relation = warehouse.relation(names.DATA_QUALITY)
     columns = (*COLUMN_KEY_COLUMNS, "metric_scope", *WINDOW_QUALITY_FAMILIES, *QUALITY_FAMILIES)
     samples: list[Sample] = []
     for record in _select_rows(warehouse, relation, columns, windows, slices):
@@ -101,7 +91,7 @@ def quality_samples(
 
 def drift_samples(warehouse: Queryable, windows: list[ExportWindow], slices: bool) -> list[Sample]:
     """Return the samples of monitor_drift, with p-values from scipy."""
-    relation = warehouse.relation(DRIFT_TABLE)
+    relation = warehouse.relation(names.DRIFT)
     stored = [DRIFT_SOURCES.get(n, n) for n in DRIFT_FAMILIES if not n.endswith("_pvalue")]
     columns = (*COLUMN_KEY_COLUMNS, *stored, "chi_square_dof")
     samples: list[Sample] = []
@@ -128,7 +118,7 @@ def window_table_samples(
     slices: bool,
 ) -> list[Sample]:
     """Return the samples of a per-window table (label coverage, operations), if it is built."""
-    relation = _optional_relation(warehouse, table)
+    relation = optional_relation(warehouse, table)
     if relation is None:
         return []
     samples: list[Sample] = []
@@ -144,25 +134,20 @@ def performance_samples(
     warehouse: Queryable, windows: list[ExportWindow], slices: bool
 ) -> list[Sample]:
     """Return realized and estimated metrics of the windows, and the reference's realized ones."""
-    relation = _optional_relation(warehouse, PERFORMANCE_TABLE)
+    relation = optional_relation(warehouse, names.PERFORMANCE)
     if relation is None:
         return []
-    q = warehouse.quote
-    columns = ", ".join(
-        f"t.{q(c)} as {q(c)}"
-        for c in (*WINDOW_KEY_COLUMNS, "window_kind", "metric_source", "metric_name")
-        + ("class_label", "metric_value")
-    )
-    current = f"(t.{q('window_kind')} = 'current' and {window_condition(warehouse, windows, 't')})"
-    names = ", ".join(sql_string(w.monitor_name) for w in windows)
+    q, where = warehouse.quote, Where(warehouse, "t")
+    columns: tuple[str, ...] = (*WINDOW_KEY_COLUMNS, "window_kind", "metric_source")
+    columns += ("metric_name", "class_label", "metric_value")
+    current = f"({where.current()[0]} and {where.windows(_chosen(windows))[0]})"
+    monitors = ", ".join(sql_string(w.monitor_name) for w in windows)
     reference = (
         f"(t.{q('window_kind')} = 'reference' and t.{q('metric_source')} = 'realized'"
-        f" and t.{q('monitor_name')} in ({names}))"
+        f" and t.{q('monitor_name')} in ({monitors}))"
     )
-    where = f"({current} or {reference})"
-    if not slices:
-        where += f" and t.{q('slice_key')} is null"
-    frame = warehouse.query(f"select {columns}\nfrom {relation} as t\nwhere {where}")
+    conditions = [f"({current} or {reference})", *where.whole_unless(slices)]
+    frame = warehouse.query(select_sql(warehouse, relation, columns, conditions, alias="t"))
     samples: list[Sample] = []
     for record in frame.to_dict("records"):
         is_reference = record["window_kind"] == "reference"

@@ -1,4 +1,4 @@
-"""Which window each monitor exports, and the SQL condition that selects those windows."""
+"""Which window each monitor exports."""
 
 from __future__ import annotations
 
@@ -14,23 +14,8 @@ from model_monitor.sql_values import (
     timestamp_text,
     validate_monitor_name,
 )
+from model_monitor.tables import names
 from model_monitor.unmatched_filters import check_known_monitor
-
-QUALITY_TABLE = "monitor_data_quality"
-
-
-def window_condition(warehouse: Queryable, windows: list[ExportWindow], alias: str) -> str:
-    """Return a WHERE condition selecting the given (monitor, window_start) pairs."""
-    q = warehouse.quote
-    return (
-        "("
-        + " or ".join(
-            f"({alias}.{q('monitor_name')} = {sql_string(w.monitor_name)} and "
-            f"{alias}.{q('window_start')} = {sql_timestamp(w.window_start)})"
-            for w in windows
-        )
-        + ")"
-    )
 
 
 def export_windows(
@@ -43,7 +28,7 @@ def export_windows(
     monitor_data_quality lists every window, empty ones included, so an outage's empty window is
     exported (prediction_count 0) rather than hidden behind the day before.
     """
-    relation = warehouse.relation(QUALITY_TABLE)
+    relation = warehouse.relation(names.DATA_QUALITY)
     q = warehouse.quote
     conditions = [f"{q('window_kind')} = 'current'", f"{q('metric_scope')} = 'window'"]
     if monitor is not None:

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 def to_jsonable(value: Any) -> Any:
     """Return value with datetimes as ISO strings and NaN or infinities as None."""
+    if hasattr(value, "as_record") and not isinstance(value, type):  # e.g. DriftRow
+        return to_jsonable(value.as_record())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):

@@ -21,10 +21,7 @@ from model_monitor.performance.metrics import (
 )
 from model_monitor.performance.queries import (
     COVERAGE_COLUMNS,
-    COVERAGE_TABLE,
     OPERATIONS_COLUMNS,
-    OPERATIONS_TABLE,
-    PERFORMANCE_TABLE,
     Key,
     build_performance_sql,
     load_window_table,
@@ -46,6 +43,7 @@ from model_monitor.sql_values import (
     sql_string,
     timestamp_text,
 )
+from model_monitor.tables import names
 from model_monitor.unmatched_filters import check_known_monitor, window_span
 
 
@@ -117,7 +115,7 @@ def _explain_empty(
     model_version: str | None,
 ) -> None:
     """Raise a ConfigError naming what exists when a filter matched no current window."""
-    relation = warehouse.relation(PERFORMANCE_TABLE)
+    relation = warehouse.relation(names.PERFORMANCE)
     q = warehouse.quote
     if monitor is not None:
         check_known_monitor(warehouse, relation, monitor)
@@ -183,8 +181,8 @@ def load_performance_summary(
     if not current and (monitor is not None or window is not None or model_version is not None):
         _explain_empty(warehouse, monitor, window, model_version)
     windows = sorted({(key[0], key[1]) for key in current if key[1] is not None})
-    coverage = load_window_table(warehouse, COVERAGE_TABLE, COVERAGE_COLUMNS, windows, slices)
-    operations = load_window_table(warehouse, OPERATIONS_TABLE, OPERATIONS_COLUMNS, windows, slices)
+    coverage = load_window_table(warehouse, names.LABEL_COVERAGE, COVERAGE_COLUMNS, windows, slices)
+    operations = load_window_table(warehouse, names.OPERATIONS, OPERATIONS_COLUMNS, windows, slices)
     summaries = []
     for key, group in current.items():
         realized, estimated, first = group["realized"], group["estimated"], group["first"]

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from model_monitor.errors import WarehouseError
 from model_monitor.sql_values import (
     Queryable,
     as_datetime,
@@ -15,10 +14,8 @@ from model_monitor.sql_values import (
     sql_timestamp,
     validate_monitor_name,
 )
-
-PERFORMANCE_TABLE = "monitor_performance"
-COVERAGE_TABLE = "monitor_label_coverage"
-OPERATIONS_TABLE = "monitor_operations"
+from model_monitor.tables import names
+from model_monitor.tables.reader import Where, optional_relation, select_sql
 
 PERFORMANCE_COLUMNS = (
     "monitor_name",
@@ -36,7 +33,7 @@ PERFORMANCE_COLUMNS = (
     "undefined_reason",
     "labels_as_of",
 )
-KEY_COLUMNS = ("monitor_name", "window_start", "model_version", "slice_key", "slice_value")
+KEY_COLUMNS = names.MATCH_KEY
 COVERAGE_COLUMNS = (
     "prediction_count",
     "labeled_count",
@@ -69,7 +66,7 @@ def _selected_current(
     if window is not None:
         parts.append(f"{alias}.{q('window_start')} = {sql_timestamp(window)}")
     elif chosen:
-        names = ", ".join(sql_string(m) for m in sorted(chosen))
+        monitors = ", ".join(sql_string(m) for m in sorted(chosen))
         picks = " or ".join(
             f"({alias}.{q('monitor_name')} = {sql_string(m)} and "
             f"{alias}.{q('window_start')} = {sql_timestamp(start)})"
@@ -77,7 +74,7 @@ def _selected_current(
         )
         parts.append(
             f"((latest_windows.latest_window_start is not null and "
-            f"{alias}.{q('monitor_name')} not in ({names})) or {picks})"
+            f"{alias}.{q('monitor_name')} not in ({monitors})) or {picks})"
         )
     else:
         parts.append("latest_windows.latest_window_start is not null")
@@ -95,7 +92,7 @@ def build_performance_sql(
     chosen: dict[str, dt.datetime] | None = None,
 ) -> str:
     """Return the SELECT of the chosen current windows' metric rows plus the reference's."""
-    relation = warehouse.relation(PERFORMANCE_TABLE)
+    relation = warehouse.relation(names.PERFORMANCE)
     q = warehouse.quote
     select = ", ".join(f"perf.{q(c)}" for c in PERFORMANCE_COLUMNS)
     conditions = [
@@ -140,15 +137,12 @@ def _window_rows_sql(
     slices: bool,
 ) -> str:
     """Return a SELECT of a per-window table's rows for the given (monitor, window_start)."""
-    q = warehouse.quote
-    select = ", ".join(q(c) for c in (*KEY_COLUMNS, *columns))
-    chosen = " or ".join(
-        f"({q('monitor_name')} = {sql_string(name)} and "
-        f"{q('window_start')} = {sql_timestamp(start)})"
-        for name, start in windows
-    )
-    where = f"({chosen})" + ("" if slices else f" and {q('slice_key')} is null")
-    return f"select {select}\nfrom {relation}\nwhere {where}"
+    where = Where(warehouse)
+    chosen: dict[str, list[dt.datetime]] = {}
+    for name, start in windows:
+        chosen.setdefault(name, []).append(start)
+    conditions = [*where.windows(chosen), *where.whole_unless(slices)]
+    return select_sql(warehouse, relation, (*KEY_COLUMNS, *columns), conditions)
 
 
 def record_key(record: dict[str, Any]) -> Key:
@@ -170,9 +164,8 @@ def load_window_table(
     slices: bool,
 ) -> dict[Key, dict[str, Any]] | None:
     """Return rows of a per-window table by key; None when the project has no such table."""
-    try:
-        relation = warehouse.relation(table_name)
-    except WarehouseError:
+    relation = optional_relation(warehouse, table_name)
+    if relation is None:
         return None  # an optional table: older package versions or a disabled model
     if not windows:
         return {}

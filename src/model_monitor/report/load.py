@@ -30,8 +30,9 @@ from model_monitor.report.columns import (
     WINDOW_COLUMNS,
 )
 from model_monitor.report.data import MonitorData, ReportData, ReportOptions
-from model_monitor.report.pvalues import add_pvalues
-from model_monitor.report.queries import Progress, QueryConditions, TableReader
+from model_monitor.tables import names
+from model_monitor.tables.pvalues import with_drift_pvalues
+from model_monitor.tables.reader import Progress, TableReader, Where
 from model_monitor.unmatched_filters import known_monitors
 
 
@@ -59,7 +60,7 @@ def _last_windows(windows: pd.DataFrame, count: int) -> dict[str, list[dt.dateti
 def _known_monitors(reader: TableReader) -> list[str]:
     """Return the monitors monitor_data_quality knows, for the error of a wrong --monitor."""
     try:
-        relation = reader.warehouse.relation("monitor_data_quality")
+        relation = reader.warehouse.relation(names.DATA_QUALITY)
     except WarehouseError:
         return []
     return known_monitors(reader.warehouse, relation)
@@ -92,26 +93,27 @@ def load_report_data(
 ) -> ReportData:
     """Read every table the report shows, for the chosen monitors and windows."""
     reader = TableReader(warehouse, progress)
-    where = QueryConditions(warehouse, options)
-    monitor, whole, since = where.monitor(), where.whole(), where.since()
+    where = Where(warehouse)
+    monitor, whole = where.monitor(options.monitor), where.whole()
+    since = where.since(options.since)
     window_scope = [f"{warehouse.quote('metric_scope')} = 'window'"]
     column_scope = [f"{warehouse.quote('metric_scope')} = 'column'"]
 
     windows = reader.select(
-        "monitor_data_quality",
+        names.DATA_QUALITY,
         WINDOW_COLUMNS,
         [*monitor, *whole, *since, *window_scope],
         "windows",
     )
     quality = reader.select(
-        "monitor_data_quality",
+        names.DATA_QUALITY,
         QUALITY_COLUMNS,
         [*monitor, *whole, *since, *column_scope],
         "columns",
     )
-    drift = reader.select("monitor_drift", DRIFT_COLUMNS, [*monitor, *whole, *since])
-    names = sorted(set(windows["monitor_name"]) | set(drift["monitor_name"]))
-    if options.monitor is not None and options.monitor not in names:
+    drift = reader.select(names.DRIFT, DRIFT_COLUMNS, [*monitor, *whole, *since])
+    monitor_names = sorted(set(windows["monitor_name"]) | set(drift["monitor_name"]))
+    if options.monitor is not None and options.monitor not in monitor_names:
         known = _known_monitors(reader)
         if options.monitor not in known:
             listed = ", ".join(known) if known else "none (run dbt build first)"
@@ -123,23 +125,23 @@ def load_report_data(
             monitor=options.monitor,
             key="since",
         )
-    if not names and options.since is not None:
+    if not monitor_names and options.since is not None:
         raise ConfigError(
             f"no window starts at or after {options.since:%Y-%m-%d %H:%M}", key="since"
         )
-    if not names:
+    if not monitor_names:
         raise ConfigError("no monitor has windows yet: run dbt build first", key="monitor")
     latest = _last_windows(windows, 1)
     recent = _last_windows(windows, options.histogram_windows)
 
     slice_drift = reader.select(
-        "monitor_drift",
+        names.DRIFT,
         SLICE_DRIFT_COLUMNS,
         [*where.slices(), *where.windows(latest, False)],
         "slices, latest window",
     )
     distributions = reader.select(
-        "monitor_distributions",
+        names.DISTRIBUTIONS,
         DISTRIBUTION_COLUMNS,
         [
             *monitor,
@@ -149,9 +151,9 @@ def load_report_data(
         ],
         f"reference and last {options.histogram_windows} windows",
     )
-    with_reference = where.since(with_reference=True)
+    with_reference = where.since(options.since, with_reference=True)
     performance = reader.select(
-        "monitor_performance",
+        names.PERFORMANCE,
         PERFORMANCE_COLUMNS,
         [
             *monitor,
@@ -162,7 +164,7 @@ def load_report_data(
         ],
     )
     slice_performance = reader.select(
-        "monitor_performance",
+        names.PERFORMANCE,
         SLICE_PERFORMANCE_COLUMNS,
         [
             *monitor,
@@ -174,24 +176,24 @@ def load_report_data(
         ],
         "slices",
     )
-    coverage = reader.select("monitor_label_coverage", COVERAGE_COLUMNS, [*monitor, *whole, *since])
+    coverage = reader.select(names.LABEL_COVERAGE, COVERAGE_COLUMNS, [*monitor, *whole, *since])
     calibration = reader.select(
-        "monitor_calibration", CALIBRATION_COLUMNS, [*monitor, *whole, *with_reference]
+        names.CALIBRATION, CALIBRATION_COLUMNS, [*monitor, *whole, *with_reference]
     )
     residuals = reader.select(
-        "monitor_residuals", RESIDUAL_COLUMNS, [*monitor, *whole, *with_reference]
+        names.RESIDUALS, RESIDUAL_COLUMNS, [*monitor, *whole, *with_reference]
     )
-    operations = reader.select("monitor_operations", OPERATIONS_COLUMNS, [*monitor, *whole, *since])
-    fairness = reader.select("monitor_fairness", FAIRNESS_COLUMNS, [*monitor, *since])
-    alerts = _open_alerts(warehouse, names)
+    operations = reader.select(names.OPERATIONS, OPERATIONS_COLUMNS, [*monitor, *whole, *since])
+    fairness = reader.select(names.FAIRNESS, FAIRNESS_COLUMNS, [*monitor, *since])
+    alerts = _open_alerts(warehouse, monitor_names)
 
-    drift = add_pvalues(drift)
+    drift = with_drift_pvalues(drift)
 
     def part(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         return frame[frame["monitor_name"] == name].reset_index(drop=True)
 
     monitors = []
-    for name in names:
+    for name in monitor_names:
         perf = part(performance, name)
         monitors.append(
             MonitorData(

@@ -26,13 +26,7 @@ from model_monitor.alerts.observations.catalog import (
     base_metric_name,
 )
 from model_monitor.alerts.observations.load import SERIES_KEY, load_observations
-from model_monitor.alerts.observations.sources import (
-    DISTRIBUTIONS_TABLE,
-    FRAME_COLUMNS,
-    KEYS,
-    PVALUE_INPUTS,
-    QUALITY_TABLE,
-)
+from model_monitor.alerts.observations.sources import FRAME_COLUMNS, KEYS
 
 __all__ = [
     "CBPE_METRICS",
@@ -40,7 +34,6 @@ __all__ = [
     "COLUMN_QUALITY_METRICS",
     "COLUMN_ROLES",
     "COVERAGE_METRICS",
-    "DISTRIBUTIONS_TABLE",
     "DRIFT_METRICS",
     "ESTIMATED_METRICS",
     "ESTIMATED_PREFIX",
@@ -51,8 +44,6 @@ __all__ = [
     "KNOWN_METRICS",
     "OPERATIONS_METRICS",
     "PERFORMANCE_METRICS",
-    "PVALUE_INPUTS",
-    "QUALITY_TABLE",
     "SERIES_KEY",
     "WINDOW_QUALITY_METRICS",
     "MonitorWindows",

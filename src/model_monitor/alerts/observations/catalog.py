@@ -8,20 +8,12 @@ from typing import TYPE_CHECKING
 
 from model_monitor.alerts.anomaly import HistoryPoint
 from model_monitor.performance.metrics import LOWER_IS_BETTER, METRIC_ORDER
+from model_monitor.tables.statistics import JUDGED_METRICS
 
 if TYPE_CHECKING:
     from model_monitor.alerts.observations.label_windows import LabelPlan
 
-DRIFT_METRICS = (
-    "psi",
-    "js_distance",
-    "hellinger",
-    "tv_distance",
-    "l_infinity",
-    "ks_statistic",
-    "wasserstein_normed",
-    "drift_pvalue",
-)
+DRIFT_METRICS = JUDGED_METRICS
 COLUMN_QUALITY_METRICS = (
     "null_rate",
     "unseen_category_share",

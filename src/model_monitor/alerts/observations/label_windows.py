@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from model_monitor.alerts.maturity import Maturity
 from model_monitor.alerts.store.records import LabelOutcome, LabelRecord
 from model_monitor.errors import WarehouseError
-from model_monitor.performance.queries import COVERAGE_TABLE
 from model_monitor.sql_values import (
     Queryable,
     as_datetime,
@@ -29,6 +28,7 @@ from model_monitor.sql_values import (
     sql_string,
     validate_monitor_name,
 )
+from model_monitor.tables import names
 
 LabelKey = tuple[str, dt.datetime, str | None]
 
@@ -67,7 +67,7 @@ def load_label_states(
 ) -> dict[LabelKey, LabelRecord] | None:
     """Return each window's label counts per version; None when the project has no such table."""
     try:
-        relation = warehouse.relation(COVERAGE_TABLE)
+        relation = warehouse.relation(names.LABEL_COVERAGE)
     except WarehouseError:
         return None
     q = warehouse.quote

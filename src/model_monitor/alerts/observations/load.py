@@ -17,7 +17,6 @@ from model_monitor.alerts.observations.sources import (
     performance_frame,
     quality_frame,
     reference_null_rates,
-    windows_condition,
 )
 from model_monitor.alerts.observations.windows import (
     evaluated_windows,
@@ -27,6 +26,7 @@ from model_monitor.alerts.observations.windows import (
 )
 from model_monitor.errors import ConfigError
 from model_monitor.sql_values import Queryable, timestamp_text
+from model_monitor.tables.reader import Where
 
 SERIES_KEY = (
     "monitor_name",
@@ -153,7 +153,7 @@ def load_observations(
     }
     label_windows = {m: w for m, w in label_windows.items() if m in ranges}
     if label_windows:
-        condition = windows_condition(warehouse.quote, label_windows)
+        condition = Where(warehouse).windows(label_windows)[0]
         frames.append(performance_frame(warehouse, ranges, slices, condition))
     frames = [f for f in frames if not f.empty]
     if not frames:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -15,14 +15,11 @@ from model_monitor.alerts.observations.catalog import (
     OPERATIONS_METRICS,
     WINDOW_QUALITY_METRICS,
 )
-from model_monitor.drift import DRIFT_TABLE
-from model_monitor.errors import WarehouseError
-from model_monitor.performance.queries import COVERAGE_TABLE, OPERATIONS_TABLE, PERFORMANCE_TABLE
-from model_monitor.sql_values import Queryable, sql_string, sql_timestamp
-from model_monitor.stats import chi_square_pvalue, ks_pvalue
-
-QUALITY_TABLE = "monitor_data_quality"
-DISTRIBUTIONS_TABLE = "monitor_distributions"
+from model_monitor.sql_values import Queryable, sql_string
+from model_monitor.tables import names
+from model_monitor.tables.pvalues import DRIFT_TEST_INPUTS, drift_test_pvalue
+from model_monitor.tables.reader import Where, optional_relation, read
+from model_monitor.tables.statistics import DRIFT_PVALUE
 
 # The long frame every table is reshaped into before history is attached.
 FRAME_COLUMNS = (
@@ -39,46 +36,7 @@ FRAME_COLUMNS = (
     "reference_value",
     "sample_size",
 )
-KEYS = ("monitor_name", "window_start", "window_end", "model_version", "slice_key", "slice_value")
-
-
-def _ranges_condition(
-    q: Callable[[str], str], ranges: dict[str, tuple[dt.datetime, dt.datetime]]
-) -> str:
-    """Return `(monitor = m and window_start between a and b) or ...`."""
-    return (
-        "("
-        + " or ".join(
-            f"({q('monitor_name')} = {sql_string(name)} and {q('window_start')} >= "
-            f"{sql_timestamp(low)} and {q('window_start')} <= {sql_timestamp(high)})"
-            for name, (low, high) in sorted(ranges.items())
-        )
-        + ")"
-    )
-
-
-def _select(
-    warehouse: Queryable,
-    table: str,
-    columns: Iterable[str],
-    conditions: Iterable[str],
-) -> pd.DataFrame:
-    """Run `select columns from table where conditions`."""
-    q = warehouse.quote
-    sql = (
-        f"select {', '.join(q(c) for c in columns)}\nfrom {warehouse.relation(table)}\n"
-        f"where " + "\n  and ".join(conditions)
-    )
-    return warehouse.query(sql)
-
-
-def _optional_relation(warehouse: Queryable, table: str) -> bool:
-    """Whether the project has a table (operations and label coverage are optional)."""
-    try:
-        warehouse.relation(table)
-    except WarehouseError:
-        return False
-    return True
+KEYS = names.WINDOW_KEY
 
 
 def _long(frame: pd.DataFrame, metrics: dict[str, str], sample: str | None) -> pd.DataFrame:
@@ -107,7 +65,6 @@ def quality_frame(
     warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
 ) -> pd.DataFrame:
     """Return null rate, unseen and out-of-range shares, moments, volume and duplicates."""
-    q = warehouse.quote
     columns = (
         *KEYS,
         "metric_scope",
@@ -125,10 +82,10 @@ def quality_frame(
         "prediction_count",
         "duplicate_id_count",
     )
-    conditions = [_ranges_condition(q, ranges)]
-    if not slices:
-        conditions.append(f"{q('slice_key')} is null")
-    frame = _select(warehouse, QUALITY_TABLE, columns, conditions)
+    where = Where(warehouse)
+    frame = read(
+        warehouse, names.DATA_QUALITY, columns, where.ranges(ranges) + where.whole_unless(slices)
+    )
     numbers = list(columns[10:])
     frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype(float)
 
@@ -177,18 +134,16 @@ def reference_null_rates(
     warehouse: Queryable, monitors: Iterable[str], slices: bool
 ) -> pd.DataFrame:
     """Return the share of NULLs per column in each monitor's reference (its NULL bucket)."""
-    q = warehouse.quote
-    names = ", ".join(sql_string(m) for m in sorted(monitors))
+    q, where = warehouse.quote, Where(warehouse)
     conditions = [
         f"{q('window_kind')} = 'reference'",
         f"{q('bin_index')} = 0",
-        f"{q('monitor_name')} in ({names})",
+        *where.values("monitor_name", sorted(monitors)),
+        *where.whole_unless(slices),
     ]
-    if not slices:
-        conditions.append(f"{q('slice_key')} is null")
-    frame = _select(
+    frame = read(
         warehouse,
-        DISTRIBUTIONS_TABLE,
+        names.DISTRIBUTIONS,
         ("monitor_name", "slice_key", "slice_value", "column_name", "bin_share"),
         conditions,
     )
@@ -200,8 +155,7 @@ def drift_frame(
     warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
 ) -> pd.DataFrame:
     """Return the drift statistics and the raw drift test p-value of each column."""
-    q = warehouse.quote
-    statistics = [m for m in DRIFT_METRICS if m != "drift_pvalue"]
+    statistics = [m for m in DRIFT_METRICS if m != DRIFT_PVALUE.name]
     columns = (
         *KEYS,
         "column_name",
@@ -213,57 +167,14 @@ def drift_frame(
         "chi_square_dof",
         *statistics,
     )
-    conditions = [_ranges_condition(q, ranges)]
-    if not slices:
-        conditions.append(f"{q('slice_key')} is null")
-    frame = _select(warehouse, DRIFT_TABLE, columns, conditions)
+    where = Where(warehouse)
+    frame = read(warehouse, names.DRIFT, columns, where.ranges(ranges) + where.whole_unless(slices))
     numbers = list(columns[9:])
     frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype(float)
     # KS for numerical columns, Pearson's chi-square for categorical ones: scipy from aggregates.
-    inputs = frame[list(PVALUE_INPUTS)].itertuples(index=False)
-    frame["drift_pvalue"] = [_drift_pvalue(*row) for row in inputs]
+    inputs = frame[list(DRIFT_TEST_INPUTS)].itertuples(index=False)
+    frame["drift_pvalue"] = [drift_test_pvalue(*row) for row in inputs]
     return _long(frame, {m: m for m in DRIFT_METRICS}, "current_count")
-
-
-PVALUE_INPUTS = (
-    "column_kind",
-    "ks_statistic",
-    "reference_count",
-    "current_count",
-    "chi_square",
-    "chi_square_dof",
-)
-
-
-def _drift_pvalue(
-    kind: str | None,
-    ks: float,
-    reference_count: float,
-    current_count: float,
-    chi_square: float,
-    dof: float,
-) -> float:
-    """Return the p-value of the column's drift test, NaN when undefined."""
-    if kind == "numerical":
-        if np.isnan(ks) or np.isnan(reference_count) or np.isnan(current_count):
-            return np.nan
-        p = ks_pvalue(ks, int(reference_count), int(current_count))
-    else:
-        if np.isnan(chi_square) or np.isnan(dof):
-            return np.nan
-        p = chi_square_pvalue(chi_square, int(dof))
-    return np.nan if p is None else float(p)
-
-
-def windows_condition(q: Callable[[str], str], windows: Mapping[str, Iterable[dt.datetime]]) -> str:
-    """Return `(monitor = m and window_start in (a, b)) or ...` (false when there are none)."""
-    parts = [
-        f"({q('monitor_name')} = {sql_string(name)} and {q('window_start')} in "
-        f"({', '.join(sql_timestamp(s) for s in sorted(set(starts)))}))"
-        for name, starts in sorted(windows.items())
-        if starts
-    ]
-    return "(" + " or ".join(parts) + ")" if parts else "(1 = 0)"
 
 
 def performance_frame(
@@ -276,7 +187,7 @@ def performance_frame(
 
     `window_condition` replaces the ranges' condition on current windows (the label windows).
     """
-    q = warehouse.quote
+    q, where = warehouse.quote, Where(warehouse)
     columns = (
         *KEYS,
         "window_kind",
@@ -285,15 +196,15 @@ def performance_frame(
         "metric_value",
         "labeled_count",
     )
-    names = ", ".join(sql_string(m) for m in sorted(ranges))
-    window = window_condition or _ranges_condition(q, ranges)
+    monitors = ", ".join(sql_string(m) for m in sorted(ranges))
+    window = window_condition or where.ranges(ranges)[0]
+    reference = f"{q('window_kind')} = 'reference' and {q('monitor_name')} in ({monitors})"
     conditions = [
-        f"({window} or ({q('window_kind')} = 'reference' and {q('monitor_name')} in ({names})))",
+        f"({window} or ({reference}))",
         f"{q('class_label')} is null",
+        *where.whole_unless(slices),
     ]
-    if not slices:
-        conditions.append(f"{q('slice_key')} is null")
-    frame = _select(warehouse, PERFORMANCE_TABLE, columns, conditions)
+    frame = read(warehouse, names.PERFORMANCE, columns, conditions)
     frame["metric_value"] = pd.to_numeric(frame["metric_value"], errors="coerce").astype(float)
     frame["labeled_count"] = pd.to_numeric(frame["labeled_count"], errors="coerce")
     estimated = frame["metric_source"] == "estimated"
@@ -315,17 +226,14 @@ def coverage_frame(
     warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
 ) -> pd.DataFrame:
     """Return label coverage and label delay per window."""
-    if not _optional_relation(warehouse, COVERAGE_TABLE):
+    if optional_relation(warehouse, names.LABEL_COVERAGE) is None:
         return pd.DataFrame(columns=list(FRAME_COLUMNS))
-    q = warehouse.quote
-    conditions = [_ranges_condition(q, ranges)]
-    if not slices:
-        conditions.append(f"{q('slice_key')} is null")
-    frame = _select(
+    where = Where(warehouse)
+    frame = read(
         warehouse,
-        COVERAGE_TABLE,
+        names.LABEL_COVERAGE,
         (*KEYS, "prediction_count", "label_coverage", "label_delay_median_hours"),
-        conditions,
+        where.ranges(ranges) + where.whole_unless(slices),
     )
     return _long(frame, {m: m for m in COVERAGE_METRICS}, "prediction_count")
 
@@ -334,13 +242,13 @@ def operations_frame(
     warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
 ) -> pd.DataFrame:
     """Return error rate and latency percentiles per window."""
-    if not _optional_relation(warehouse, OPERATIONS_TABLE):
+    if optional_relation(warehouse, names.OPERATIONS) is None:
         return pd.DataFrame(columns=list(FRAME_COLUMNS))
-    q = warehouse.quote
-    conditions = [_ranges_condition(q, ranges)]
-    if not slices:
-        conditions.append(f"{q('slice_key')} is null")
-    frame = _select(
-        warehouse, OPERATIONS_TABLE, (*KEYS, "prediction_count", *OPERATIONS_METRICS), conditions
+    where = Where(warehouse)
+    frame = read(
+        warehouse,
+        names.OPERATIONS,
+        (*KEYS, "prediction_count", *OPERATIONS_METRICS),
+        where.ranges(ranges) + where.whole_unless(slices),
     )
     return _long(frame, {m: m for m in OPERATIONS_METRICS}, "prediction_count")

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from model_monitor.alerts.observations.sources import QUALITY_TABLE
 from model_monitor.errors import ConfigError
 from model_monitor.sql_values import (
     Queryable,
@@ -16,6 +15,7 @@ from model_monitor.sql_values import (
     timestamp_text,
     validate_monitor_name,
 )
+from model_monitor.tables import names
 
 
 def utc_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -46,7 +46,7 @@ def _window_plan(warehouse: Queryable, monitor: str | None) -> pd.DataFrame:
         f"select {q('monitor_name')}, min({q('window_start')}) as first_window_start, "
         f"max({q('window_start')}) as latest_window_start, "
         f"max({q('window_end')}) as latest_window_end\n"
-        f"from {warehouse.relation(QUALITY_TABLE)}\n{where}\ngroup by {q('monitor_name')}"
+        f"from {warehouse.relation(names.DATA_QUALITY)}\n{where}\ngroup by {q('monitor_name')}"
     )
     return warehouse.query(sql)
 
@@ -64,7 +64,7 @@ def plan_monitors(warehouse: Queryable, monitor: str | None) -> list[WindowPlan]
         if monitor is not None:
             known = ", ".join(_known_monitors(warehouse)) or "none (is the table empty?)"
             raise ConfigError(
-                f"no windows in {QUALITY_TABLE}; known monitors: {known}",
+                f"no windows in {names.DATA_QUALITY}; known monitors: {known}",
                 monitor=monitor,
                 key="monitor",
             )

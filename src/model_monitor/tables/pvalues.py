@@ -1,4 +1,4 @@
-"""P-values from the aggregates the warehouse stores, computed with scipy.stats."""
+"""P-values from the aggregates the warehouse stores (monitor_drift), computed with scipy.stats."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 
@@ -56,3 +57,55 @@ def benjamini_hochberg(pvalues: Sequence[float | None]) -> list[float | None]:
         for i, p in zip(present, np.atleast_1d(stats.false_discovery_control(values)), strict=True):
             adjusted[i] = float(p)
     return adjusted
+
+
+# drift_test_pvalue's arguments, as columns of monitor_drift.
+DRIFT_TEST_INPUTS = (
+    "column_kind",
+    "ks_statistic",
+    "reference_count",
+    "current_count",
+    "chi_square",
+    "chi_square_dof",
+)
+
+
+def drift_test_pvalue(
+    column_kind: str | None,
+    ks_statistic: float | None,
+    reference_count: float | None,
+    current_count: float | None,
+    chi_square: float | None,
+    chi_square_dof: float | None,
+) -> float:
+    """Return the p-value of a column's drift test, NaN when undefined: two-sample KS for a
+    numerical column, Pearson's chi-square for a categorical one (the drift_test rule's)."""
+    if column_kind == "numerical":
+        counts = (ks_statistic, reference_count, current_count)
+        if any(_is_missing(v) for v in counts):
+            return math.nan
+        p = ks_pvalue(ks_statistic, int(reference_count), int(current_count))  # type: ignore[arg-type]
+    else:
+        if _is_missing(chi_square) or _is_missing(chi_square_dof):
+            return math.nan
+        p = chi_square_pvalue(chi_square, int(chi_square_dof))  # type: ignore[arg-type]
+    return math.nan if p is None else float(p)
+
+
+# The roles the drift_test rule judges (and adjusts together with Benjamini-Hochberg).
+ADJUSTED_ROLES = ("feature", "score", "prediction")
+
+
+def with_drift_pvalues(drift: pd.DataFrame) -> pd.DataFrame:
+    """Return typed monitor_drift rows with the drift test's p-value, raw (`pvalue`) and
+    Benjamini-Hochberg adjusted over the judged columns of each window and version."""
+    drift = drift.copy()
+    inputs = drift[list(DRIFT_TEST_INPUTS)].itertuples(index=False)
+    drift["pvalue"] = np.asarray([drift_test_pvalue(*row) for row in inputs], dtype=float)
+    drift["pvalue_adjusted"] = drift["pvalue"]
+    judged = drift[drift["column_role"].isin(ADJUSTED_ROLES)]
+    for _, group in judged.groupby(["window_start", "model_version"], dropna=False):
+        values = [None if np.isnan(p) else float(p) for p in group["pvalue"]]
+        adjusted = [np.nan if p is None else p for p in benjamini_hochberg(values)]
+        drift.loc[group.index, "pvalue_adjusted"] = adjusted
+    return drift
