@@ -20,14 +20,14 @@ from model_monitor.sql_values import (
 )
 from model_monitor.tables import names
 from model_monitor.tables.pvalues import chi_square_pvalue, ks_pvalue
-from model_monitor.tables.reader import Where, select_sql
+from model_monitor.tables.reader import Where, latest_windows_cte, select_sql
 from model_monitor.tables.statistics import (
     BOUND_COLUMNS,
     CHI_SQUARE_PVALUE,
     KS_PVALUE,
     STATISTIC_COLUMNS,
 )
-from model_monitor.unmatched_filters import check_known_monitor, window_span
+from model_monitor.tables.unmatched import check_known_monitor, window_span
 
 KEY_COLUMNS = (
     "monitor_name",
@@ -102,13 +102,7 @@ def build_drift_sql(
     if window is not None:
         conditions.append(f"drift.{q('window_start')} = {sql_timestamp(window)}")
         return select_sql(warehouse, relation, DRIFT_COLUMNS, conditions, alias="drift")
-    latest = (
-        f"with latest_windows as (\n"
-        f"  select {q('monitor_name')}, max({q('window_start')}) as latest_window_start\n"
-        f"  from {relation}\n"
-        f"  group by {q('monitor_name')}\n"
-        f")\n"
-    )
+    latest = latest_windows_cte(warehouse, relation)
     latest_join = (
         f"inner join latest_windows\n"
         f"  on drift.{q('monitor_name')} = latest_windows.{q('monitor_name')}\n"

@@ -9,13 +9,12 @@ from model_monitor.export.snapshot import ExportWindow
 from model_monitor.sql_values import (
     Queryable,
     as_datetime,
-    sql_string,
     sql_timestamp,
     timestamp_text,
-    validate_monitor_name,
 )
 from model_monitor.tables import names
-from model_monitor.unmatched_filters import check_known_monitor
+from model_monitor.tables.reader import Where, window_spans_sql
+from model_monitor.tables.unmatched import check_known_monitor
 
 
 def export_windows(
@@ -29,23 +28,15 @@ def export_windows(
     exported (prediction_count 0) rather than hidden behind the day before.
     """
     relation = warehouse.relation(names.DATA_QUALITY)
-    q = warehouse.quote
-    conditions = [f"{q('window_kind')} = 'current'", f"{q('metric_scope')} = 'window'"]
-    if monitor is not None:
-        conditions.append(f"{q('monitor_name')} = {sql_string(validate_monitor_name(monitor))}")
+    q, where = warehouse.quote, Where(warehouse)
+    conditions = [*where.current(), f"{q('metric_scope')} = 'window'", *where.monitor(monitor)]
     if window is not None:
         conditions.append(f"{q('window_start')} = {sql_timestamp(window)}")
-    where = " and ".join(conditions)
-    sql = (
-        f"select {q('monitor_name')} as monitor_name, max({q('window_start')}) as window_start,\n"
-        f"  max({q('window_end')}) as window_end\n"
-        f"from {relation}\nwhere {where}\ngroup by {q('monitor_name')}"
-    )
-    rows = warehouse.query(sql).to_dict("records")
+    rows = warehouse.query(window_spans_sql(warehouse, relation, conditions)).to_dict("records")
     windows = [
-        ExportWindow(str(r["monitor_name"]), start, as_datetime(r["window_end"]))
+        ExportWindow(str(r["monitor_name"]), start, as_datetime(r["latest_window_end"]))
         for r in rows
-        if (start := as_datetime(r["window_start"])) is not None
+        if (start := as_datetime(r["latest_window_start"])) is not None
     ]
     if windows or (monitor is None and window is None):
         return sorted(windows, key=lambda w: w.monitor_name)

@@ -39,12 +39,12 @@ from model_monitor.sql_values import (
     as_float,
     as_int,
     as_str,
-    none_if_missing,
     sql_string,
     timestamp_text,
 )
 from model_monitor.tables import names
-from model_monitor.unmatched_filters import check_known_monitor, window_span
+from model_monitor.tables.reader import distinct_values
+from model_monitor.tables.unmatched import check_known_monitor, window_span
 
 
 def _coverage(record: dict[str, Any] | None) -> LabelCoverage | None:
@@ -123,10 +123,7 @@ def _explain_empty(
     if monitor is not None:
         current += f" and {q('monitor_name')} = {sql_string(monitor)}"
     if model_version is not None:
-        frame = warehouse.query(
-            f"select distinct {q('model_version')} from {relation} where {current}"
-        )
-        known = sorted(str(v) for v in frame.iloc[:, 0] if none_if_missing(v) is not None)
+        known = distinct_values(warehouse, relation, "model_version", [current])
         if model_version not in known:
             listed = ", ".join(known) if known else "none"
             raise ConfigError(

@@ -15,7 +15,12 @@ from model_monitor.sql_values import (
     validate_monitor_name,
 )
 from model_monitor.tables import names
-from model_monitor.tables.reader import Where, optional_relation, select_sql
+from model_monitor.tables.reader import (
+    Where,
+    latest_windows_cte,
+    optional_relation,
+    select_sql,
+)
 
 PERFORMANCE_COLUMNS = (
     "monitor_name",
@@ -115,13 +120,8 @@ def build_performance_sql(
     if model_version is not None:
         latest_filter.append(f"{q('model_version')} = {sql_string(model_version)}")
     return (
-        f"with latest_windows as (\n"
-        f"  select {q('monitor_name')}, max({q('window_start')}) as latest_window_start\n"
-        f"  from {relation}\n"
-        f"  where {' and '.join(latest_filter)}\n"
-        f"  group by {q('monitor_name')}\n"
-        f")\n"
-        f"select {select}\nfrom {relation} as perf\n"
+        latest_windows_cte(warehouse, relation, latest_filter)
+        + f"select {select}\nfrom {relation} as perf\n"
         f"left join latest_windows\n"
         f"  on perf.{q('monitor_name')} = latest_windows.{q('monitor_name')}\n"
         f"  and perf.{q('window_start')} = latest_windows.latest_window_start"

@@ -33,7 +33,7 @@ from model_monitor.report.data import MonitorData, ReportData, ReportOptions
 from model_monitor.tables import names
 from model_monitor.tables.pvalues import with_drift_pvalues
 from model_monitor.tables.reader import Progress, TableReader, Where
-from model_monitor.unmatched_filters import known_monitors
+from model_monitor.tables.unmatched import known_monitors
 
 
 def infer_task(metric_names: set[str]) -> str | None:

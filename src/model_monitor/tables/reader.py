@@ -198,3 +198,46 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
     return frame
+
+
+def distinct_values(
+    warehouse: Queryable, relation: str, column: str, conditions: Iterable[str] = ()
+) -> list[str]:
+    """Return the distinct non-NULL values of a column as sorted text."""
+    where = list(conditions)
+    sql = f"select distinct {warehouse.quote(column)} from {relation}" + (
+        " where " + " and ".join(where) if where else ""
+    )
+    frame = warehouse.query(sql)
+    return sorted(str(v) for v in frame.iloc[:, 0] if not is_missing(v))
+
+
+def latest_windows_cte(warehouse: Queryable, relation: str, conditions: Iterable[str] = ()) -> str:
+    """Return `with latest_windows as (...)`: each monitor's newest window_start (as
+    latest_window_start) among the rows matching the conditions, for a SELECT to join."""
+    q = warehouse.quote
+    where = list(conditions)
+    return (
+        f"with latest_windows as (\n"
+        f"  select {q('monitor_name')}, max({q('window_start')}) as latest_window_start\n"
+        f"  from {relation}\n"
+        + (f"  where {' and '.join(where)}\n" if where else "")
+        + f"  group by {q('monitor_name')}\n"
+        f")\n"
+    )
+
+
+def window_spans_sql(warehouse: Queryable, relation: str, conditions: Iterable[str] = ()) -> str:
+    """Return the SELECT of each monitor's first_window_start, latest_window_start and
+    latest_window_end among the rows matching the conditions."""
+    q = warehouse.quote
+    where = list(conditions)
+    return (
+        f"select {q('monitor_name')} as monitor_name, "
+        f"min({q('window_start')}) as first_window_start, "
+        f"max({q('window_start')}) as latest_window_start, "
+        f"max({q('window_end')}) as latest_window_end\n"
+        f"from {relation}\n"
+        + (f"where {' and '.join(where)}\n" if where else "")
+        + f"group by {q('monitor_name')}"
+    )

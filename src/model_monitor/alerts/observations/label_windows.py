@@ -19,16 +19,14 @@ from dataclasses import dataclass, field
 
 from model_monitor.alerts.maturity import Maturity
 from model_monitor.alerts.store.records import LabelOutcome, LabelRecord
-from model_monitor.errors import WarehouseError
 from model_monitor.sql_values import (
     Queryable,
     as_datetime,
     as_int,
     as_str,
-    sql_string,
-    validate_monitor_name,
 )
 from model_monitor.tables import names
+from model_monitor.tables.reader import Where, optional_relation, select_sql
 
 LabelKey = tuple[str, dt.datetime, str | None]
 
@@ -66,14 +64,11 @@ def load_label_states(
     warehouse: Queryable, monitor: str | None = None
 ) -> dict[LabelKey, LabelRecord] | None:
     """Return each window's label counts per version; None when the project has no such table."""
-    try:
-        relation = warehouse.relation(names.LABEL_COVERAGE)
-    except WarehouseError:
+    relation = optional_relation(warehouse, names.LABEL_COVERAGE)
+    if relation is None:
         return None
-    q = warehouse.quote
-    where = f"{q('slice_key')} is null and {q('window_kind')} = 'current'"
-    if monitor is not None:
-        where += f" and {q('monitor_name')} = {sql_string(validate_monitor_name(monitor))}"
+    where = Where(warehouse)
+    conditions = [*where.whole(), *where.current(), *where.monitor(monitor)]
     columns = (
         "monitor_name",
         "window_start",
@@ -82,9 +77,7 @@ def load_label_states(
         "labeled_count",
         "duplicate_label_count",
     )
-    frame = warehouse.query(
-        f"select {', '.join(q(c) for c in columns)} from {relation} where {where}"
-    )
+    frame = warehouse.query(select_sql(warehouse, relation, columns, conditions))
     states: dict[LabelKey, LabelRecord] = {}
     for row in frame.to_dict("records"):
         start = as_datetime(row["window_start"])

@@ -11,11 +11,10 @@ from model_monitor.errors import ConfigError
 from model_monitor.sql_values import (
     Queryable,
     as_datetime,
-    sql_string,
     timestamp_text,
-    validate_monitor_name,
 )
 from model_monitor.tables import names
+from model_monitor.tables.reader import Where, window_spans_sql
 
 
 def utc_naive(value: dt.datetime | None) -> dt.datetime | None:
@@ -38,17 +37,11 @@ class WindowPlan:
 
 def _window_plan(warehouse: Queryable, monitor: str | None) -> pd.DataFrame:
     """Return each monitor's first and newest window (from monitor_data_quality's volume rows)."""
-    q = warehouse.quote
-    where = f"where {q('metric_scope')} = 'window' and {q('slice_key')} is null"
-    if monitor is not None:
-        where += f" and {q('monitor_name')} = {sql_string(validate_monitor_name(monitor))}"
-    sql = (
-        f"select {q('monitor_name')}, min({q('window_start')}) as first_window_start, "
-        f"max({q('window_start')}) as latest_window_start, "
-        f"max({q('window_end')}) as latest_window_end\n"
-        f"from {warehouse.relation(names.DATA_QUALITY)}\n{where}\ngroup by {q('monitor_name')}"
-    )
-    return warehouse.query(sql)
+    where = Where(warehouse)
+    conditions = [f"{warehouse.quote('metric_scope')} = 'window'", *where.whole()]
+    conditions += where.monitor(monitor)
+    relation = warehouse.relation(names.DATA_QUALITY)
+    return warehouse.query(window_spans_sql(warehouse, relation, conditions))
 
 
 def _known_monitors(warehouse: Queryable) -> list[str]:

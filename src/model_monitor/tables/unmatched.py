@@ -5,13 +5,13 @@ from __future__ import annotations
 import difflib
 
 from model_monitor.errors import ConfigError
-from model_monitor.sql_values import Queryable, as_datetime, none_if_missing
+from model_monitor.sql_values import Queryable, as_datetime
+from model_monitor.tables.reader import distinct_values
 
 
 def known_monitors(warehouse: Queryable, relation: str) -> list[str]:
     """Return the monitors that have rows in a table."""
-    frame = warehouse.query(f"select distinct {warehouse.quote('monitor_name')} from {relation}")
-    return sorted(str(m) for m in frame.iloc[:, 0] if none_if_missing(m) is not None)
+    return distinct_values(warehouse, relation, "monitor_name")
 
 
 def check_known_monitor(warehouse: Queryable, relation: str, monitor: str) -> None:
