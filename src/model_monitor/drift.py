@@ -7,16 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from model_monitor.errors import ConfigError
 from model_monitor.sql_values import (
     Queryable,
     as_datetime,
     as_float,
     as_int,
     as_str,
-    sql_string,
     sql_timestamp,
-    timestamp_text,
 )
 from model_monitor.tables import names
 from model_monitor.tables.pvalues import chi_square_pvalue, ks_pvalue
@@ -27,15 +24,10 @@ from model_monitor.tables.statistics import (
     KS_PVALUE,
     STATISTIC_COLUMNS,
 )
-from model_monitor.tables.unmatched import check_known_monitor, window_span
+from model_monitor.tables.unmatched import check_known_monitor, no_window_error
 
 KEY_COLUMNS = (
-    "monitor_name",
-    "window_start",
-    "window_end",
-    "model_version",
-    "slice_key",
-    "slice_value",
+    *names.WINDOW_KEY,
     "column_name",
     "column_role",
     "column_kind",
@@ -160,17 +152,11 @@ def _explain_empty(
 ) -> None:
     """Raise a ConfigError naming what exists when a filter on monitor or window matched nothing."""
     relation = warehouse.relation(names.DRIFT)
-    q = warehouse.quote
     if monitor is not None:
         check_known_monitor(warehouse, relation, monitor)
     if window is not None:
-        where = f" where {q('monitor_name')} = {sql_string(monitor)}" if monitor else ""
-        span = window_span(warehouse, relation, where)
-        raise ConfigError(
-            f"no window starts at {timestamp_text(window)}; {span}",
-            monitor=monitor,
-            key="window",
-        )
+        conditions = Where(warehouse).monitor(monitor)
+        raise no_window_error(warehouse, relation, window, conditions, monitor)
 
 
 def load_drift(

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -77,6 +78,30 @@ class Alert:
     def with_status(self, status: Status) -> Alert:
         """A copy with another lifecycle status."""
         return replace(self, status=status)
+
+    def as_fields(self) -> dict[str, Any]:
+        """The alert as its published fields (ids, status and severity as text), in the order
+        of a notification's payload; the store and the payloads start from this."""
+        return {
+            "alert_id": self.alert_id,
+            "alert_key": self.alert_key,
+            "status": Status(self.status).value,
+            "severity": Severity(self.severity).value,
+            "monitor_name": self.monitor_name,
+            "window_start": self.window_start,
+            "window_end": self.window_end,
+            "model_version": self.model_version,
+            "slice_key": self.slice_key,
+            "slice_value": self.slice_value,
+            "column_name": self.column_name,
+            "metric_name": self.metric_name,
+            "rule_name": self.rule_name,
+            "observed_value": self.observed_value,
+            "threshold": self.threshold,
+            "expected_low": self.expected_low,
+            "expected_high": self.expected_high,
+            "message": self.message,
+        }
 
 
 def _digest(parts: list[str | None]) -> str:

@@ -13,12 +13,14 @@ from model_monitor.alerts.record import Alert, Severity, Status
 from model_monitor.cli.options import (
     EXIT_ALERTS,
     EXIT_OK,
-    WINDOW_FORMATS,
+    format_option,
     handle_errors,
     monitor_option,
     open_warehouse,
     piped_width,
     rules_option,
+    slices_option,
+    timestamp_option,
     warehouse_options,
 )
 
@@ -35,24 +37,18 @@ def exit_code(alerts: list[Alert], fail_on: Severity) -> int:
 @warehouse_options
 @rules_option("YAML rules file overriding the defaults (see docs/alerts.md).")
 @monitor_option
-@click.option(
+@timestamp_option(
     "--since",
-    type=click.DateTime(formats=WINDOW_FORMATS),
-    default=None,
-    help="Evaluate every window starting at or after this (default: the newest window, and "
+    "Evaluate every window starting at or after this (default: the newest window, and "
     "realized performance on each window whose labels matured or changed since the last run).",
 )
-@click.option(
+@timestamp_option(
     "--until",
-    type=click.DateTime(formats=WINDOW_FORMATS),
-    default=None,
-    help="Evaluate every window starting at or before this.",
+    "Evaluate every window starting at or before this.",
 )
-@click.option(
-    "--slices/--no-slices",
-    default=False,
-    show_default=True,
-    help="Also judge every slice, not only the whole population.",
+@slices_option(
+    False,
+    "Also judge every slice, not only the whole population.",
 )
 @click.option(
     "--fail-on",
@@ -62,19 +58,13 @@ def exit_code(alerts: list[Alert], fail_on: Severity) -> int:
     help="Exit 1 when an alert of this severity or worse fires.",
 )
 @click.option("--dry-run", is_flag=True, help="Evaluate and print; store and notify nothing.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A table, or JSON lines (one alert per line).",
+@format_option(
+    ["table", "json"],
+    "A table, or JSON lines (one alert per line).",
 )
-@click.option(
+@timestamp_option(
     "--now",
-    type=click.DateTime(formats=WINDOW_FORMATS),
-    default=None,
-    help="The wall clock for freshness, in UTC (default: the current time).",
+    "The wall clock for freshness, in UTC (default: the current time).",
 )
 @click.option(
     "--channels",

@@ -8,36 +8,30 @@ from pathlib import Path
 import click
 
 from model_monitor.cli.options import (
-    WINDOW_FORMATS,
+    format_option,
     handle_errors,
     monitor_option,
     open_warehouse,
+    slices_option,
+    timestamp_option,
     warehouse_options,
 )
 
 
 @click.command()
 @warehouse_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["prometheus"]),
-    default="prometheus",
-    show_default=True,
-    help="prometheus: the Prometheus text exposition format (version 0.0.4).",
+@format_option(
+    ["prometheus"],
+    "prometheus: the Prometheus text exposition format (version 0.0.4).",
 )
 @monitor_option
-@click.option(
+@timestamp_option(
     "--window",
-    type=click.DateTime(formats=WINDOW_FORMATS),
-    default=None,
-    help="The window_start to export (default: the latest per monitor).",
+    "The window_start to export (default: the latest per monitor).",
 )
-@click.option(
-    "--slices/--no-slices",
-    default=True,
-    show_default=True,
-    help="Also export every slice, not only the whole population.",
+@slices_option(
+    True,
+    "Also export every slice, not only the whole population.",
 )
 @click.option(
     "--out",

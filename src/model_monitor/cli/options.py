@@ -131,11 +131,16 @@ def monitor_option(func: F) -> F:
     )(func)
 
 
+def timestamp_option(name: str, help_text: str) -> Callable[[F], F]:
+    """A timestamp option (--window, --since, --until, --now) in the accepted formats."""
+    return click.option(
+        name, type=click.DateTime(formats=WINDOW_FORMATS), default=None, help=help_text
+    )
+
+
 def window_option(help_text: str) -> Callable[[F], F]:
     """The --window option (a window_start), with the command's own help."""
-    return click.option(
-        "--window", type=click.DateTime(formats=WINDOW_FORMATS), default=None, help=help_text
-    )
+    return timestamp_option("--window", help_text)
 
 
 def slices_option(default: bool, help_text: str) -> Callable[[F], F]:

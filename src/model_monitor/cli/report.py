@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from model_monitor.cli.options import (
-    WINDOW_FORMATS,
     handle_errors,
     monitor_option,
     open_warehouse,
+    timestamp_option,
     warehouse_options,
 )
 
@@ -26,11 +26,9 @@ from model_monitor.cli.options import (
     help="The HTML file to write (self-contained: opens offline).",
 )
 @monitor_option
-@click.option(
+@timestamp_option(
     "--since",
-    type=click.DateTime(formats=WINDOW_FORMATS),
-    default=None,
-    help="Only windows starting at or after this (default: every stored window).",
+    "Only windows starting at or after this (default: every stored window).",
 )
 @click.option(
     "--histogram-windows",

@@ -40,11 +40,10 @@ from model_monitor.sql_values import (
     as_int,
     as_str,
     sql_string,
-    timestamp_text,
 )
 from model_monitor.tables import names
 from model_monitor.tables.reader import distinct_values
-from model_monitor.tables.unmatched import check_known_monitor, window_span
+from model_monitor.tables.unmatched import check_known_monitor, no_window_error
 
 
 def _coverage(record: dict[str, Any] | None) -> LabelCoverage | None:
@@ -134,12 +133,8 @@ def _explain_empty(
     if window is not None:
         if model_version is not None:
             current += f" and {q('model_version')} = {sql_string(model_version)}"
-        span = window_span(warehouse, relation, f" where {current}")
-        raise ConfigError(
-            f"no window with predictions starts at {timestamp_text(window)}; {span}",
-            monitor=monitor,
-            key="window",
-        )
+        what = "window with predictions"
+        raise no_window_error(warehouse, relation, window, [current], monitor, what)
 
 
 def load_performance_summary(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+from collections.abc import Iterable
 
 from model_monitor.errors import ConfigError
-from model_monitor.sql_values import Queryable, as_datetime
+from model_monitor.sql_values import Queryable, as_datetime, timestamp_text
 from model_monitor.tables.reader import distinct_values
 
 
@@ -26,12 +28,25 @@ def check_known_monitor(warehouse: Queryable, relation: str, monitor: str) -> No
         )
 
 
-def window_span(warehouse: Queryable, relation: str, where: str = "") -> str:
-    """Return 'windows run from A to B' of the rows `where` selects, or 'no windows stored'."""
+def no_window_error(
+    warehouse: Queryable,
+    relation: str,
+    window: dt.datetime | dt.date,
+    conditions: Iterable[str] = (),
+    monitor: str | None = None,
+    what: str = "window",
+) -> ConfigError:
+    """Return the error of a --window that matched no row, saying which windows exist among
+    the rows the conditions select ('windows run from A to B' or 'no windows stored')."""
     q = warehouse.quote
+    where = list(conditions)
     frame = warehouse.query(
         f"select min({q('window_start')}) as first_window, "
-        f"max({q('window_start')}) as last_window from {relation}{where}"
+        f"max({q('window_start')}) as last_window from {relation}"
+        + (f" where {' and '.join(where)}" if where else "")
     )
     first, last = (as_datetime(v) for v in frame.iloc[0]) if len(frame) else (None, None)
-    return f"windows run from {first} to {last}" if first else "no windows stored"
+    span = f"windows run from {first} to {last}" if first else "no windows stored"
+    return ConfigError(
+        f"no {what} starts at {timestamp_text(window)}; {span}", monitor=monitor, key="window"
+    )

@@ -8,6 +8,9 @@ from typing import Any
 
 from model_monitor.alerts.record import Alert, Severity, Status
 
+# The alert fields that are numbers: NaN is sent as null.
+NUMBER_FIELDS = ("observed_value", "threshold", "expected_low", "expected_high")
+
 _SEVERITY_EMOJI = {
     "info": ":large_blue_circle:",
     "warning": ":warning:",
@@ -21,25 +24,11 @@ def alert_record(alert: Alert) -> dict[str, Any]:
     def number(value: float | None) -> float | None:
         return None if value is None or math.isnan(value) else value
 
-    return {
-        "alert_id": alert.alert_id,
-        "alert_key": alert.alert_key,
-        "status": Status(alert.status).value,
-        "severity": Severity(alert.severity).value,
-        "monitor_name": alert.monitor_name,
+    fields = alert.as_fields()
+    return fields | {
         "window_start": alert.window_start.isoformat(),
         "window_end": None if alert.window_end is None else alert.window_end.isoformat(),
-        "model_version": alert.model_version,
-        "slice_key": alert.slice_key,
-        "slice_value": alert.slice_value,
-        "column_name": alert.column_name,
-        "metric_name": alert.metric_name,
-        "rule_name": alert.rule_name,
-        "observed_value": number(alert.observed_value),
-        "threshold": number(alert.threshold),
-        "expected_low": number(alert.expected_low),
-        "expected_high": number(alert.expected_high),
-        "message": alert.message,
+        **{name: number(fields[name]) for name in NUMBER_FIELDS},
     }
 
 

@@ -23,12 +23,7 @@ from model_monitor.tables.statistics import DRIFT_PVALUE
 
 # The long frame every table is reshaped into before history is attached.
 FRAME_COLUMNS = (
-    "monitor_name",
-    "window_start",
-    "window_end",
-    "model_version",
-    "slice_key",
-    "slice_value",
+    *names.WINDOW_KEY,
     "column_name",
     "column_role",
     "metric_name",
@@ -222,33 +217,35 @@ def performance_frame(
     return long.merge(reference.drop_duplicates(subset=key), on=key, how="left")
 
 
-def coverage_frame(
-    warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
+def _window_table_frame(
+    warehouse: Queryable,
+    table: str,
+    metrics: tuple[str, ...],
+    ranges: dict[str, tuple[dt.datetime, dt.datetime]],
+    slices: bool,
 ) -> pd.DataFrame:
-    """Return label coverage and label delay per window."""
-    if optional_relation(warehouse, names.LABEL_COVERAGE) is None:
+    """Return the metrics of an optional per-window table (none when it is not built)."""
+    if optional_relation(warehouse, table) is None:
         return pd.DataFrame(columns=list(FRAME_COLUMNS))
     where = Where(warehouse)
     frame = read(
         warehouse,
-        names.LABEL_COVERAGE,
-        (*KEYS, "prediction_count", "label_coverage", "label_delay_median_hours"),
+        table,
+        (*KEYS, "prediction_count", *metrics),
         where.ranges(ranges) + where.whole_unless(slices),
     )
-    return _long(frame, {m: m for m in COVERAGE_METRICS}, "prediction_count")
+    return _long(frame, {m: m for m in metrics}, "prediction_count")
+
+
+def coverage_frame(
+    warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
+) -> pd.DataFrame:
+    """Return label coverage and label delay per window."""
+    return _window_table_frame(warehouse, names.LABEL_COVERAGE, COVERAGE_METRICS, ranges, slices)
 
 
 def operations_frame(
     warehouse: Queryable, ranges: dict[str, tuple[dt.datetime, dt.datetime]], slices: bool
 ) -> pd.DataFrame:
     """Return error rate and latency percentiles per window."""
-    if optional_relation(warehouse, names.OPERATIONS) is None:
-        return pd.DataFrame(columns=list(FRAME_COLUMNS))
-    where = Where(warehouse)
-    frame = read(
-        warehouse,
-        names.OPERATIONS,
-        (*KEYS, "prediction_count", *OPERATIONS_METRICS),
-        where.ranges(ranges) + where.whole_unless(slices),
-    )
-    return _long(frame, {m: m for m in OPERATIONS_METRICS}, "prediction_count")
+    return _window_table_frame(warehouse, names.OPERATIONS, OPERATIONS_METRICS, ranges, slices)

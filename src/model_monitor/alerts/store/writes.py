@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from model_monitor.alerts.record import Alert, Severity, Status
+from model_monitor.alerts.record import Alert
 from model_monitor.alerts.store.records import DeliveryRecord, DeliveryStatus, LabelRecord
 from model_monitor.alerts.store.schema import ALERT_COLUMNS, DELIVERY_COLUMNS, LABEL_WINDOW_COLUMNS
 from model_monitor.alerts.store.sql import SqlLiterals, chunks
@@ -36,27 +36,7 @@ def insert_alerts_sql(
 
 def alert_values(literals: SqlLiterals, alert: Alert, evaluated_at: dt.datetime) -> list[str]:
     """One alert's typed literals, in ALERT_COLUMNS order."""
-    values: dict[str, Any] = {
-        "alert_id": alert.alert_id,
-        "alert_key": alert.alert_key,
-        "evaluated_at": evaluated_at,
-        "monitor_name": alert.monitor_name,
-        "window_start": alert.window_start,
-        "window_end": alert.window_end,
-        "model_version": alert.model_version,
-        "slice_key": alert.slice_key,
-        "slice_value": alert.slice_value,
-        "column_name": alert.column_name,
-        "metric_name": alert.metric_name,
-        "rule_name": alert.rule_name,
-        "severity": Severity(alert.severity).value,
-        "status": Status(alert.status).value,
-        "observed_value": alert.observed_value,
-        "threshold": alert.threshold,
-        "expected_low": alert.expected_low,
-        "expected_high": alert.expected_high,
-        "message": alert.message,
-    }
+    values: dict[str, Any] = {**alert.as_fields(), "evaluated_at": evaluated_at}
     return [literals.literal(values[name], kind) for name, kind in ALERT_COLUMNS]
 
 
