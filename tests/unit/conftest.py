@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from model_monitor.tables.statistics import BOUND_COLUMNS, STATISTIC_COLUMNS
+
 DRIFT_TYPES = {
     "monitor_name": "varchar",
     "window_start": "timestamp",
@@ -27,22 +29,23 @@ DRIFT_TYPES = {
     "current_count": "bigint",
     "bin_count": "bigint",
     "chi_square_dof": "bigint",
-    "psi": "double precision",
-    "chi_square": "double precision",
-    "js_distance": "double precision",
-    "hellinger": "double precision",
-    "tv_distance": "double precision",
-    "l_infinity": "double precision",
-    "ks_statistic": "double precision",
-    "wasserstein": "double precision",
-    "wasserstein_normed": "double precision",
-    "ks_error_bound": "double precision",
-    "wasserstein_error_bound": "double precision",
-    "wasserstein_normed_error_bound": "double precision",
+    # every statistic and error bound the registry declares
+    **dict.fromkeys(STATISTIC_COLUMNS + BOUND_COLUMNS, "double precision"),
     "drift_method": "varchar",
 }
 
 DAY = dt.timedelta(days=1)
+STATISTIC_DEFAULTS = {
+    "psi": 0.05,
+    "chi_square": 12.5,
+    "js_distance": 0.08,
+    "hellinger": 0.07,
+    "tv_distance": 0.06,
+    "l_infinity": 0.03,
+    "ks_statistic": 0.09,
+    "wasserstein": 1.5,
+    "wasserstein_normed": 0.1,
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -71,18 +74,9 @@ def drift_record(**values: Any) -> dict[str, Any]:
         "current_count": 250,
         "bin_count": 10,
         "chi_square_dof": 9,
-        "psi": 0.05,
-        "chi_square": 12.5,
-        "js_distance": 0.08,
-        "hellinger": 0.07,
-        "tv_distance": 0.06,
-        "l_infinity": 0.03,
-        "ks_statistic": 0.09,
-        "wasserstein": 1.5,
-        "wasserstein_normed": 0.1,
-        "ks_error_bound": 0.0,
-        "wasserstein_error_bound": 0.0,
-        "wasserstein_normed_error_bound": 0.0,
+        # a statistic without a value here (a newer one) is 0.04
+        **{name: STATISTIC_DEFAULTS.get(name, 0.04) for name in STATISTIC_COLUMNS},
+        **dict.fromkeys(BOUND_COLUMNS, 0.0),
         "drift_method": "exact",
     }
     record.update(values)

@@ -22,6 +22,7 @@ from model_monitor.cli import EXIT_ERROR, EXIT_OK, cli
 from model_monitor.errors import ConfigError, WarehouseError
 from model_monitor.export.load import load_snapshot
 from model_monitor.export.prometheus import ExportError, push, render, write_textfile
+from model_monitor.tables.statistics import STATISTIC_COLUMNS
 
 DAY1, DAY2, DAY3 = dt.datetime(2024, 5, 1), dt.datetime(2024, 5, 2), dt.datetime(2024, 5, 3)
 # Identifiers the text format must escape (quote, backslash, newline) or carry (unicode).
@@ -52,10 +53,7 @@ QUALITY = (
     "null_rate", "null_count", "nan_count", "distinct_count", "min_value", "max_value",
     "mean_value", "stddev_value", "out_of_range_count", "unseen_category_count",
 )  # fmt: skip
-DRIFT = (
-    "psi", "chi_square", "js_distance", "hellinger", "tv_distance", "l_infinity",
-    "ks_statistic", "wasserstein", "wasserstein_normed",
-)  # fmt: skip
+DRIFT = STATISTIC_COLUMNS
 COVERAGE = (
     "labeled_count", "label_coverage", "label_delay_median_hours", "label_delay_max_hours",
     "duplicate_label_count",
