@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from model_monitor.tables.statistics import DRIFT_STATISTICS
+
 from .compare import diff_rows, index_rows, missing_and_extra, nan_cells, report
 from .conftest import Build, distribution_key, drift_key
 from .reference_impl import DRIFT_METRICS, Expected
@@ -15,16 +17,10 @@ from .reference_impl import DRIFT_METRICS, Expected
 # Runs on Spark too: the shared example build (one dbt run per engine).
 pytestmark = pytest.mark.engines("duckdb", "postgres", "spark")
 
-BINNED = [
-    "psi",
-    "chi_square",
-    "chi_square_dof",
-    "js_distance",
-    "hellinger",
-    "tv_distance",
-    "l_infinity",
-]
-RAW = ["ks_statistic", "wasserstein", "wasserstein_normed"]
+# Every statistic the registry declares (tables/statistics.py), so a new one is tested here
+# against the reference implementation's value without an edit of this file.
+BINNED = [s.name for s in DRIFT_STATISTICS if not s.from_values] + ["chi_square_dof"]
+RAW = [s.name for s in DRIFT_STATISTICS if s.from_values]
 EPS = sys.float_info.epsilon
 
 
@@ -86,6 +82,20 @@ def test_binned_statistic_equals_scipy_on_the_counts(
 def test_raw_value_statistic_equals_scipy(built: Build, expected: Expected, metric: str) -> None:
     problems = diff_rows(expected.drift, _rows(built), [metric])
     assert not problems, report(f"{metric} differs from scipy", problems)
+
+
+def test_the_reference_implementation_computes_every_declared_statistic() -> None:
+    """A statistic declared without a scipy/numpy reference value would go untested."""
+    assert set(BINNED + RAW) == set(DRIFT_METRICS)
+
+
+def test_the_table_has_every_statistic_and_bound_the_python_side_reads(built: Build) -> None:
+    """The two declarations (drift_statistics() in SQL, tables/statistics.py) must agree."""
+    columns = set(built.tables["monitor_drift"][0])
+    declared = {s.name for s in DRIFT_STATISTICS} | {
+        s.error_bound for s in DRIFT_STATISTICS if s.error_bound
+    }
+    assert declared <= columns, sorted(declared - columns)
 
 
 def test_the_scenario_has_one_sided_and_categorical_comparisons(expected: Expected) -> None:
