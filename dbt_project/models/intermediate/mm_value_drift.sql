@@ -24,8 +24,8 @@
 {%- for monitor in monitors if monitor.drift_method == 'exact' and monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do numeric_monitors.append(monitor) %}{% endfor %}
 {%- if not numeric_monitors %}
 {{ model_monitor.empty_relation([('window_key', text), ('monitor_name', text), ('window_kind', text),
-    ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text),
-    ('ks_statistic', double), ('wasserstein', double), ('wasserstein_normed', double), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
+    ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text)]
+    + model_monitor._drift_value_columns() + [('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 {%- set reference = ref('mm_reference_numeric') %}
 {%- set rank_key_base = 4294967296 %}
