@@ -8,7 +8,7 @@
     error_bound  the column of its guaranteed error bound (binned drift_method), or none
     description  one line (schema.yml documents the column at length)
   and, for a bin statistic, how monitor_drift computes it from the bins:
-    term         the dispatched macro of one bin's term (macros/stats/<statistic>.sql)
+    term         the dispatched macro of one bin's term (macros/stats/<term>.sql)
     term_args    the term's arguments, among p, q, ref_count, cur_count, ref_total, cur_total, epsilon
     aggregate    'sum' or 'max' over the bins
     value        the statistic from that aggregate, written `{total}`

@@ -8,7 +8,7 @@
   Per monitor: the windows' distinct values with their counts (keyed on mm_reference_numeric's
   integer series_id, names joined back only at the end), one running sum per window for the
   current CDF, each point located among the stored reference points (locate_in_reference), and
-  the quantile integrals as equi-joins on reference ranks (see macros/stats/wasserstein.sql).
+  the quantile integrals as equi-joins on reference ranks (see macros/stats/wasserstein_term.sql).
   The points carry one bigint group_id (series, window and model version) instead of the three
   keys: the running sums and the location materialize every point, and narrower rows spill less.
   The reference is never copied per window nor re-ranked here.
