@@ -22,7 +22,7 @@ rows_{{ loop.index }} as (
 ),
 sliced_rows_{{ loop.index }} as (
   select r.window_start, r.model_version, r.row_id, s.slice_index,
-    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ text }}){% endif %} as slice_value
+    {{ model_monitor.slice_value(monitor, 'r') }} as slice_value
   from rows_{{ loop.index }} as r
   cross join ({{ model_monitor.slice_list(monitor) }}) as s
 ),

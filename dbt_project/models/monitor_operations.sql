@@ -26,7 +26,7 @@ rows_{{ loop.index }} as (
 call_rows_{{ loop.index }} as (
   select r.monitor_name, r.window_start, r.window_end, r.model_version,
     s.slice_index, s.slice_key,
-    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ text }}){% endif %} as slice_value,
+    {{ model_monitor.slice_value(monitor, 'r') }} as slice_value,
     {%- if monitor.latency_column is not none %}
     -- NaN and infinities are no latency: they stay out of the percentiles and the maximum
     case when {{ model_monitor.is_finite('cast(r.latency_raw as ' ~ double ~ ')') }} then cast(r.latency_raw as {{ double }}) end as latency_ms,
