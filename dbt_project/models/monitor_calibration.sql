@@ -30,11 +30,7 @@ labeled_scores as (
   {% if not loop.first %}union all {% endif %}
   select {{ g }}, score, label_class
   from (
-    {{ model_monitor.outcome_rows(monitor, 'current', plans.get(monitor.name)) }}
-    {%- if monitor.name in with_reference %}
-    union all
-    {{ model_monitor.outcome_rows(monitor, 'reference') }}
-    {%- endif %}
+    {{ model_monitor.planned_outcome_rows(monitor, plans, with_reference) }}
   ) as o
   where label_class is not null and {{ model_monitor.is_finite('score') }}
   {%- endfor %}

@@ -27,11 +27,7 @@ labeled_predictions as (
   {% if not loop.first %}union all {% endif %}
   select {{ g }}, label_class, predicted_class
   from (
-    {{ model_monitor.outcome_rows(monitor, 'current', plans.get(monitor.name)) }}
-    {%- if monitor.name in with_reference %}
-    union all
-    {{ model_monitor.outcome_rows(monitor, 'reference') }}
-    {%- endif %}
+    {{ model_monitor.planned_outcome_rows(monitor, plans, with_reference) }}
   ) as o
   where label_class is not null and predicted_class is not null
   {%- endfor %}

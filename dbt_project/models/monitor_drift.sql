@@ -15,7 +15,11 @@
 {%- set epsilon = model_monitor.get_epsilon() -%}
 {%- set double = model_monitor.type_double() -%}
 {%- set text = dbt.type_string() -%}
-{%- set lit = model_monitor.string_literal %}
+{%- set lit = model_monitor.string_literal -%}
+{%- set bin_statistics = model_monitor.drift_statistics('bins') -%}
+{%- set value_statistics = model_monitor.drift_statistics('values') -%}
+{%- set bin = {'p': 'p', 'q': 'q', 'ref_count': 'ref_count', 'cur_count': 'cur_count',
+               'ref_total': 'ref_total', 'cur_total': 'cur_total', 'epsilon': epsilon} %}
 with
 current_bins as (
   select * from {{ ref('monitor_distributions') }}
@@ -67,25 +71,22 @@ bin_statistics as {{ model_monitor.materialized_cte() }} (
     max(ref_total) as reference_count,
     max(cur_total) as current_count,
     count(*) as bin_count,
-    sum({{ model_monitor.psi_term('p', 'q', epsilon) }}) as psi,
-    sum({{ model_monitor.chi_square_term('ref_count', 'cur_count', 'ref_total', 'cur_total') }}) as chi_square,
     sum(case when ref_count + cur_count > 0 then 1 else 0 end) - 1 as chi_square_dof,
-    sum({{ model_monitor.js_divergence_term('p', 'q') }}) as js_divergence,
-    sum({{ model_monitor.hellinger_term('p', 'q') }}) as hellinger_sum,
-    sum(abs(p - q)) as l1_distance,
-    max(abs(p - q)) as l_infinity
+    {%- for statistic in bin_statistics %}
+    {{ statistic.aggregate }}({{ model_monitor._drift_bin_term(statistic, bin) }}) as {{ statistic.name }}_total{% if not loop.last %},{% endif %}
+    {%- endfor %}
   from bin_shares
   group by monitor_name, window_start, window_end, model_version, slice_key, slice_value, column_name, column_role, column_kind
 ),
 value_statistics as (
   select monitor_name, window_start, model_version, slice_id, column_name,
-    ks_statistic, case when ks_statistic is not null then 0 end as ks_error_bound,
-    wasserstein, case when wasserstein is not null then 0 end as wasserstein_error_bound,
-    wasserstein_normed, case when wasserstein_normed is not null then 0 end as wasserstein_normed_error_bound
+    {%- for statistic in value_statistics %}
+    {{ statistic.name }}, case when {{ statistic.name }} is not null then 0 end as {{ statistic.error_bound }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
   from {{ ref('mm_value_drift') }}
   union all
   select monitor_name, window_start, model_version, slice_id, column_name,
-    ks_statistic, ks_error_bound, wasserstein, wasserstein_error_bound, wasserstein_normed, wasserstein_normed_error_bound
+    {% for statistic in value_statistics %}{{ statistic.name }}, {{ statistic.error_bound }}{% if not loop.last %}, {% endif %}{% endfor %}
   from {{ ref('mm_binned_drift') }}
 ),
 recent_value_statistics as (
@@ -107,19 +108,19 @@ select
   cast(b.reference_count as {{ dbt.type_bigint() }}) as reference_count,
   cast(b.current_count as {{ dbt.type_bigint() }}) as current_count,
   cast(b.bin_count as {{ dbt.type_int() }}) as bin_count,
-  case when {{ model_monitor.has_both_sides('b') }} then b.psi end as psi,
-  case when {{ model_monitor.has_both_sides('b') }} then b.chi_square end as chi_square,
+  {%- for statistic in bin_statistics %}
+  case when {{ model_monitor.has_both_sides('b') }} then {{ statistic.value | replace('{total}', 'b.' ~ statistic.name ~ '_total') }} end as {{ statistic.name }},
+  {%- if statistic.name == 'chi_square' %}
+  {#- the degrees of freedom stand beside their statistic: a count, not a drift statistic #}
   case when {{ model_monitor.has_both_sides('b') }} then cast(b.chi_square_dof as {{ dbt.type_int() }}) end as chi_square_dof,
-  case when {{ model_monitor.has_both_sides('b') }} then sqrt(greatest(b.js_divergence, 0)) end as js_distance,
-  case when {{ model_monitor.has_both_sides('b') }} then sqrt(0.5 * b.hellinger_sum) end as hellinger,
-  case when {{ model_monitor.has_both_sides('b') }} then 0.5 * b.l1_distance end as tv_distance,
-  case when {{ model_monitor.has_both_sides('b') }} then b.l_infinity end as l_infinity,
-  v.ks_statistic,
-  v.wasserstein,
-  v.wasserstein_normed,
-  v.ks_error_bound,
-  v.wasserstein_error_bound,
-  v.wasserstein_normed_error_bound,
+  {%- endif %}
+  {%- endfor %}
+  {%- for statistic in value_statistics %}
+  v.{{ statistic.name }},
+  {%- endfor %}
+  {%- for statistic in value_statistics %}
+  v.{{ statistic.error_bound }},
+  {%- endfor %}
   case b.monitor_name{% for monitor in monitors %} when {{ lit(monitor.name) }} then {{ lit(monitor.drift_method) }}{% endfor %} end as drift_method,
   {{ model_monitor.reference_version_expr(monitors, versions, 'b.monitor_name') }} as reference_version{{ model_monitor.key_fingerprint_column(model_monitor.window_key('b.monitor_name', "'current'", 'b.window_start'), 'window_key') }}
 from bin_statistics as b

@@ -45,7 +45,7 @@ labeled_rows_{{ loop.index }} as (
 ),
 sliced_rows_{{ loop.index }} as (
   select r.*, s.slice_index, s.slice_key,
-    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ text }}){% endif %} as slice_value
+    {{ model_monitor.slice_value(monitor, 'r') }} as slice_value
   from labeled_rows_{{ loop.index }} as r
   cross join ({{ model_monitor.slice_list(monitor) }}) as s
 ),

@@ -4,10 +4,11 @@
   table, window, version, slice, column and metric. A view: always as fresh as its tables.
   Performance metrics keep their metric_source (realized/estimated) and class_label.
 -#}
+{%- set drift_statistics = model_monitor.drift_statistics() %}
 {{ model_monitor.long_metrics('monitor_drift',
-    ['psi', 'chi_square', 'js_distance', 'hellinger', 'tv_distance', 'l_infinity', 'ks_statistic',
-     'wasserstein', 'wasserstein_normed', 'ks_error_bound', 'wasserstein_error_bound',
-     'wasserstein_normed_error_bound', 'reference_count', 'current_count']) }}
+    drift_statistics | map(attribute='name') | list
+    + drift_statistics | selectattr('error_bound') | map(attribute='error_bound') | list
+    + ['reference_count', 'current_count']) }}
 union all
 {{ model_monitor.long_metrics('monitor_data_quality',
     ['row_count', 'null_count', 'null_rate', 'nan_count', 'distinct_count', 'min_value', 'max_value',

@@ -26,7 +26,7 @@ rows_{{ loop.index }} as (
 call_rows_{{ loop.index }} as (
   select r.monitor_name, r.window_start, r.window_end, r.model_version,
     s.slice_index, s.slice_key,
-    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then r.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ text }}){% endif %} as slice_value,
+    {{ model_monitor.slice_value(monitor, 'r') }} as slice_value,
     {%- if monitor.latency_column is not none %}
     -- NaN and infinities are no latency: they stay out of the percentiles and the maximum
     case when {{ model_monitor.is_finite('cast(r.latency_raw as ' ~ double ~ ')') }} then cast(r.latency_raw as {{ double }}) end as latency_ms,
@@ -41,29 +41,9 @@ call_rows_{{ loop.index }} as (
   from rows_{{ loop.index }} as r
   cross join ({{ model_monitor.slice_list(monitor) }}) as s
 ),
--- every window from the first recomputed one to the last, so an outage shows as volume 0
-window_spine_{{ loop.index }} as (
-  select
-    {{ dbt.dateadd(monitor.grain, 'n.n', 'b.first_start') }} as window_start
-  from (
-    select
-      {%- if cutoffs.get(monitor.name) is not none %}
-      {{ model_monitor.timestamp_literal(cutoffs.get(monitor.name)) }} as first_start,
-      {%- else %}
-      min(window_start) as first_start,
-      {%- endif %}
-      max(window_start) as last_start
-    from rows_{{ loop.index }}
-  ) as b
-  cross join ({{ model_monitor.numbers(5) }}) as n
-  where b.last_start is not null
-    and n.n <= {{ dbt.datediff('b.first_start', 'b.last_start', monitor.grain) }}
-),
+-- every window from the first recomputed one to the last that holds no row: volume 0
 empty_windows_{{ loop.index }} as (
-  select {{ lit(monitor.name) }} as monitor_name, s.window_start,
-    {{ dbt.dateadd(monitor.grain, 1, 's.window_start') }} as window_end
-  from window_spine_{{ loop.index }} as s
-  where not exists (select 1 from rows_{{ loop.index }} as r where r.window_start = s.window_start)
+  {{ model_monitor.empty_windows(monitor, 'rows_' ~ loop.index, cutoffs.get(monitor.name)) }}
 ),
 {%- endfor %}
 window_operations as (

@@ -27,11 +27,7 @@
 with
 {% for monitor in monitors %}
 outcomes_{{ loop.index }} as (
-  {{ model_monitor.outcome_rows(monitor, 'current', plans.get(monitor.name)) }}
-  {%- if monitor.name in with_reference %}
-  union all
-  {{ model_monitor.outcome_rows(monitor, 'reference') }}
-  {%- endif %}
+  {{ model_monitor.planned_outcome_rows(monitor, plans, with_reference) }}
 ),
 {%- endfor %}
 {%- for task, task_monitors in by_task.items() if task_monitors %}

@@ -41,12 +41,6 @@ null_counts as (
   {%- endfor %}
   {%- endfor %}
 ),
-quantile_positions as (
-  {%- for monitor in built %}
-  {% if not loop.first %}union all {% endif %}select {{ lit(monitor.name) }} as monitor_name, n as quantile_index, {{ monitor.bins }} as bin_target
-  from ({{ model_monitor.numbers(4) }}) as numbers where n between 1 and {{ monitor.bins - 1 }}
-  {%- endfor %}
-),
 sorted_values as (
   select * from {{ ref('mm_reference_numeric') }}
   where slice_index = 0
@@ -55,28 +49,9 @@ sorted_values as (
 column_value_counts as (
   select distinct monitor_name, column_name, value_count from sorted_values
 ),
--- e_i = r_(ceil(i * n / bins)): the inverted-CDF quantile at i / bins
-edge_ranks as (
-  select c.monitor_name, c.column_name,
-    cast(ceil(cast(q.quantile_index as {{ double }}) * c.value_count / q.bin_target) as {{ dbt.type_bigint() }}) as value_rank
-  from column_value_counts as c
-  inner join quantile_positions as q on c.monitor_name = q.monitor_name
-),
-edges as (
-  -- -0.0 and 0.0 tie; which one an engine keeps is arbitrary, so store +0.0
-  select distinct s.monitor_name, s.column_name,
-    case when s.value = 0 then cast(0 as {{ double }}) else s.value end as edge, s.le_count, s.value_count
-  from sorted_values as s
-  inner join edge_ranks as e
-    on s.monitor_name = e.monitor_name and s.column_name = e.column_name and s.value_rank = e.value_rank
-),
+-- the distinct inverted-CDF quantiles at i / bins
 ordered_edges as (
-  select monitor_name, column_name, edge, le_count, value_count,
-    row_number() over (partition by monitor_name, column_name order by edge) as edge_index,
-    count(*) over (partition by monitor_name, column_name) as edge_count,
-    lag(edge) over (partition by monitor_name, column_name order by edge) as previous_edge,
-    lag(le_count) over (partition by monitor_name, column_name order by edge) as previous_le_count
-  from edges
+  {{ model_monitor.quantile_edges(built, 'bins', 'sorted_values', 'column_value_counts', 4, with_counts=true) }}
 ),
 range_bins as (
   -- bin k = (e_{k-1}, e_k]: values above the previous edge up to and including this one

@@ -21,12 +21,6 @@
     ('cell_index', dbt.type_int()), ('lower_edge', double), ('upper_edge', double)] + model_monitor.key_fingerprint_columns('monitor_name')) }}
 {%- else %}
 with
-grid_positions as (
-  {%- for monitor in built %}
-  {% if not loop.first %}union all {% endif %}select {{ lit(monitor.name) }} as monitor_name, n as quantile_index, {{ monitor.grid_cells }} as cell_target
-  from ({{ model_monitor.numbers(3) }}) as numbers where n between 1 and {{ monitor.grid_cells - 1 }}
-  {%- endfor %}
-),
 sorted_values as (
   select monitor_name, column_name, value, value_rank, value_count from {{ ref('mm_reference_numeric') }}
   where slice_index = 0
@@ -35,27 +29,9 @@ sorted_values as (
 column_value_counts as (
   select distinct monitor_name, column_name, value_count from sorted_values
 ),
--- e_j = r_(ceil(j * n / grid_cells)): the inverted-CDF quantile at j / grid_cells
-edge_ranks as (
-  select c.monitor_name, c.column_name,
-    cast(ceil(cast(q.quantile_index as {{ double }}) * c.value_count / q.cell_target) as {{ dbt.type_bigint() }}) as value_rank
-  from column_value_counts as c
-  inner join grid_positions as q on c.monitor_name = q.monitor_name
-),
-edges as (
-  -- -0.0 and 0.0 tie; which one an engine keeps is arbitrary, so store +0.0
-  select distinct s.monitor_name, s.column_name,
-    case when s.value = 0 then cast(0 as {{ double }}) else s.value end as edge
-  from sorted_values as s
-  inner join edge_ranks as e
-    on s.monitor_name = e.monitor_name and s.column_name = e.column_name and s.value_rank = e.value_rank
-),
+-- the distinct inverted-CDF quantiles at j / grid_cells
 ordered_edges as (
-  select monitor_name, column_name, edge,
-    row_number() over (partition by monitor_name, column_name order by edge) as edge_index,
-    count(*) over (partition by monitor_name, column_name) as edge_count,
-    lag(edge) over (partition by monitor_name, column_name order by edge) as previous_edge
-  from edges
+  {{ model_monitor.quantile_edges(built, 'grid_cells', 'sorted_values', 'column_value_counts', 3) }}
 ),
 cells as (
   select monitor_name, column_name, edge_index as cell_index, previous_edge as lower_edge, edge as upper_edge

@@ -15,9 +15,7 @@
   {%- set block_count = ((monitor.grid_cells - 1) // block) -%}
   {%- set keys = ['window_kind', 'window_start', 'window_end', 'model_version'] -%}
   {%- for slice in monitor.slices %}{% do keys.append('s_' ~ loop.index) %}{% endfor -%}
-  {%- set slice_value -%}
-    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then f.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ dbt.type_string() }}){% endif %}
-  {%- endset -%}
+  {%- set slice_value = model_monitor.slice_value(monitor, 'f') -%}
   {%- set out_keys = keys[:4] + ['slice_key', 'slice_value', 'column_name'] -%}
   select
     {{ lit(monitor.name) }} as monitor_name, {% for key in out_keys %}h.{{ key }}, {% endfor %}h.cell_index,

@@ -52,7 +52,7 @@
       {%- elif labels is not none and floor < cutoff -%}
         {%- set stored_as_of = model_monitor._timestamp_text(previous[2]) -%}
         {%- set late -%}
-          select distinct {{ model_monitor.window_start(monitor.grain, 'p.' ~ q(monitor.timestamp_column)) }}
+          select distinct {{ model_monitor.prediction_window_start(monitor, 'p') }}
           from {{ monitor.predictions }} as p
           inner join {{ labels.relation }} as l
             on cast(p.{{ q(monitor.id_column) }} as {{ dbt.type_string() }}) = cast(l.{{ q(labels.id_column) }} as {{ dbt.type_string() }})

@@ -15,9 +15,7 @@
   {%- set categorical = monitor.columns | selectattr('kind', 'equalto', 'categorical') | list -%}
   {%- set keys = ['window_kind', 'window_start', 'window_end', 'model_version'] -%}
   {%- for slice in monitor.slices %}{% do keys.append('s_' ~ loop.index) %}{% endfor -%}
-  {%- set slice_value -%}
-    {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then f.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ dbt.type_string() }}){% endif %}
-  {%- endset -%}
+  {%- set slice_value = model_monitor.slice_value(monitor, 'f') -%}
   select
     {{ lit(monitor.name) }} as monitor_name,
     {%- for key in keys[:4] %} f.{{ key }},{% endfor %}

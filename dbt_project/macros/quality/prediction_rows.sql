@@ -28,10 +28,5 @@
     {{ ts }} as observed_at
   from {{ monitor.predictions }} as p
   where {{ ts }} is not null
-  {%- if cutoff is not none %}
-    and ({{ ts }} >= {{ model_monitor.timestamp_literal(cutoff) }}
-    {%- for window_start in extra_windows or [] %}
-      or ({{ ts }} >= {{ model_monitor.timestamp_literal(window_start) }} and {{ ts }} < {{ dbt.dateadd(monitor.grain, 1, model_monitor.timestamp_literal(window_start)) }})
-    {%- endfor %})
-  {%- endif %}
+  {{ model_monitor.recomputed_rows_filter(monitor, ts, cutoff, extra_windows) }}
 {% endmacro %}

@@ -57,7 +57,7 @@
       {%- endfor %}
     from (
       select wide.*, s.slice_index,
-        {% if monitor.slices %}case s.slice_index{% for slice in monitor.slices %} when {{ loop.index }} then wide.s_{{ loop.index }}{% endfor %} end{% else %}cast(null as {{ dbt.type_string() }}){% endif %} as slice_value
+        {{ model_monitor.slice_value(monitor, 'wide') }} as slice_value
       from {{ rows_cte }} as wide
       cross join ({{ model_monitor.slice_list(monitor) }}) as s
     ) as r

@@ -82,11 +82,8 @@
     {%- if side == 'reference' %}
     and {{ ts }} >= {{ model_monitor.timestamp_literal(monitor.reference.between[0]) }}
     and {{ ts }} < {{ model_monitor.timestamp_literal(monitor.reference.between[1]) }}
-    {%- elif cutoff is not none %}
-    and ({{ ts }} >= {{ model_monitor.timestamp_literal(cutoff) }}
-      {%- for window_start in extra_windows or [] %}
-      or ({{ ts }} >= {{ model_monitor.timestamp_literal(window_start) }} and {{ ts }} < {{ dbt.dateadd(monitor.grain, 1, model_monitor.timestamp_literal(window_start)) }})
-      {%- endfor %})
+    {%- else %}
+    {{ model_monitor.recomputed_rows_filter(monitor, ts, cutoff, extra_windows) }}
     {%- endif %}
   {%- else %}
   from {{ monitor.reference.relation }} as p

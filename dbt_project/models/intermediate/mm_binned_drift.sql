@@ -20,9 +20,8 @@
 {%- set names -%}({% for monitor in binned %}{{ lit(monitor.name) }}{% if not loop.last %}, {% endif %}{% endfor %}){%- endset %}
 {%- if not binned %}
 {{ model_monitor.empty_relation([('window_key', text), ('monitor_name', text), ('window_kind', text),
-    ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text),
-    ('ks_statistic', double), ('ks_error_bound', double), ('wasserstein', double), ('wasserstein_error_bound', double),
-    ('wasserstein_normed', double), ('wasserstein_normed_error_bound', double), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
+    ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text)]
+    + model_monitor._drift_value_columns(error_bounds=true) + [('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 with
 current_cells as (

@@ -10,11 +10,8 @@
 {%- set monitors = model_monitor.get_monitors() -%}
 {%- set labelled = [] -%}
 {%- for monitor in monitors if monitor.labels is not none -%}{%- do labelled.append(monitor) -%}{%- endfor -%}
-{%- for monitor in labelled %}
-{% if not loop.first %}union all{% endif %}
-{{ model_monitor.latest_labels(monitor) }}
-{%- else %}
-{{ model_monitor.empty_relation([
+{%- call(monitor) model_monitor.union_monitors(labelled, empty_columns=[
     ('monitor_name', dbt.type_string()), ('label_id', dbt.type_string()), ('label_text', dbt.type_string()),
-    ('label_number', model_monitor.type_double()), ('label_arrived_at', dbt.type_timestamp())]) }}
-{%- endfor %}
+    ('label_number', model_monitor.type_double()), ('label_arrived_at', dbt.type_timestamp())]) %}
+{{ model_monitor.latest_labels(monitor) }}
+{%- endcall %}

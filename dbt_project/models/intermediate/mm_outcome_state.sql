@@ -10,17 +10,14 @@
   newest label timestamp. It is built after them, and the next run's outcome_window_plans read it
   (without a ref, which would be a cycle), so every outcome table recomputes the same windows.
 -#}
-{%- set monitors = model_monitor.get_monitors() -%}
 {%- set q = model_monitor.quote_name -%}
-{%- set lit = model_monitor.string_literal -%}
-{%- for monitor in monitors %}
-{% if not loop.first %}union all{% endif %}
+{%- call(monitor) model_monitor.union_monitors(model_monitor.get_monitors()) %}
 select
-  {{ lit(monitor.name) }} as monitor_name,
-  (select max({{ model_monitor.window_start(monitor.grain, q(monitor.timestamp_column)) }}) from {{ monitor.predictions }}) as last_window_start,
+  {{ model_monitor.string_literal(monitor.name) }} as monitor_name,
+  (select max({{ model_monitor.prediction_window_start(monitor) }}) from {{ monitor.predictions }}) as last_window_start,
   {%- if monitor.labels is not none and monitor.labels.timestamp_column is not none %}
   (select max({{ q(monitor.labels.timestamp_column) }}) from {{ monitor.labels.relation }}) as labels_as_of
   {%- else %}
   cast(null as {{ dbt.type_timestamp() }}) as labels_as_of
   {%- endif %}
-{%- endfor %}
+{%- endcall %}

@@ -6,8 +6,7 @@
 -#}
 {%- set monitors = model_monitor.get_monitors() -%}
 {%- set lit = model_monitor.string_literal -%}
-{%- for monitor in monitors %}
-{% if not loop.first %}union all{% endif %}
+{%- call(monitor) model_monitor.union_monitors(monitors) %}
 select
   {{ lit(monitor.name) }} as monitor_name,
   {%- set parts = [lit(monitor.settings_fingerprint), "cast(count(*) as " ~ dbt.type_string() ~ ")"] -%}
@@ -22,4 +21,4 @@ select
   {{ dbt.hash(dbt.concat(parts)) }} as reference_version,
   count(*) as reference_row_count
 from ({{ model_monitor.monitor_rows(monitor, 'reference') }}) as reference_rows
-{%- endfor %}
+{%- endcall %}

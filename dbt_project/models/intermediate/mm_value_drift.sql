@@ -8,7 +8,7 @@
   Per monitor: the windows' distinct values with their counts (keyed on mm_reference_numeric's
   integer series_id, names joined back only at the end), one running sum per window for the
   current CDF, each point located among the stored reference points (locate_in_reference), and
-  the quantile integrals as equi-joins on reference ranks (see macros/stats/wasserstein.sql).
+  the quantile integrals as equi-joins on reference ranks (see macros/stats/wasserstein_term.sql).
   The points carry one bigint group_id (series, window and model version) instead of the three
   keys: the running sums and the location materialize every point, and narrower rows spill less.
   The reference is never copied per window nor re-ranked here.
@@ -24,8 +24,8 @@
 {%- for monitor in monitors if monitor.drift_method == 'exact' and monitor.columns | selectattr('kind', 'equalto', 'numerical') | list %}{% do numeric_monitors.append(monitor) %}{% endfor %}
 {%- if not numeric_monitors %}
 {{ model_monitor.empty_relation([('window_key', text), ('monitor_name', text), ('window_kind', text),
-    ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text),
-    ('ks_statistic', double), ('wasserstein', double), ('wasserstein_normed', double), ('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
+    ('window_start', dbt.type_timestamp()), ('model_version', text), ('slice_id', text), ('column_name', text)]
+    + model_monitor._drift_value_columns() + [('reference_version', text)] + model_monitor.key_fingerprint_columns('window_key')) }}
 {%- else %}
 {%- set reference = ref('mm_reference_numeric') %}
 {%- set rank_key_base = 4294967296 %}

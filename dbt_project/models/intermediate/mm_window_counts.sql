@@ -5,16 +5,13 @@
   last run) to find windows whose rows changed since (a late day, late or deleted rows). One
   aggregate over each predictions table's timestamp column.
 -#}
-{%- set monitors = model_monitor.get_monitors() -%}
 {%- set q = model_monitor.quote_name -%}
-{%- set lit = model_monitor.string_literal -%}
-{%- for monitor in monitors %}
-{% if not loop.first %}union all{% endif %}
-select {{ lit(monitor.name) }} as monitor_name, window_start, cast(count(*) as {{ dbt.type_bigint() }}) as row_count
+{%- call(monitor) model_monitor.union_monitors(model_monitor.get_monitors()) %}
+select {{ model_monitor.string_literal(monitor.name) }} as monitor_name, window_start, cast(count(*) as {{ dbt.type_bigint() }}) as row_count
 from (
-  select {{ model_monitor.window_start(monitor.grain, 'p.' ~ q(monitor.timestamp_column)) }} as window_start
+  select {{ model_monitor.prediction_window_start(monitor, 'p') }} as window_start
   from {{ monitor.predictions }} as p
   where p.{{ q(monitor.timestamp_column) }} is not null
 ) as windows
 group by window_start
-{%- endfor %}
+{%- endcall %}

@@ -15,7 +15,3 @@
   ({{ x_centered }} * ({{ mid_pos }} - {{ lo_pos }}) - ({{ rr_mid }} - {{ rr_lo }})
    + ({{ rr_hi }} - {{ rr_mid }}) - {{ x_centered }} * ({{ hi_pos }} - {{ mid_pos }}))
 {%- endmacro %}
-
-{% macro integrated_quantile(pos, rank_row) -%}
-  coalesce({{ rank_row }}.centered_prefix_sum + ({{ pos }} - ({{ rank_row }}.value_rank - 1)) * ({{ rank_row }}.value - {{ rank_row }}.value_mean), 0)
-{%- endmacro %}
