@@ -1,7 +1,6 @@
 {#-
   Fails for each drift row (monitor, window, version, slice, column) whose `statistic` is at or
-  above `threshold`: any statistic column of monitor_drift (drift_statistics(): psi, chi_square,
-  js_distance, hellinger, tv_distance, l_infinity, ks_statistic, wasserstein, wasserstein_normed).
+  above `threshold`: any statistic column drift_statistics() declares.
 -#}
 {% test expect_drift_statistic_below(model, statistic=none, threshold=none, monitor=none, columns=none, include_slices=false, latest_only=true) %}
   {%- set statistics = model_monitor.drift_statistics() | map(attribute='name') | list -%}
