@@ -267,7 +267,11 @@ def metric_tables() -> dict[str, pd.DataFrame]:
         "monitor_label_coverage": coverage,
         "monitor_operations": operations,
     }
-    return {name: pd.DataFrame(rows) for name, rows in frames.items()}
+    tables = {name: pd.DataFrame(rows) for name, rows in frames.items()}
+    for name in STATISTIC_COLUMNS:  # a statistic the rows above do not set (a newer one)
+        if name not in tables["monitor_drift"]:
+            tables["monitor_drift"][name] = 0.25
+    return tables
 
 
 class DuckTables:
