@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.spatial.distance import jensenshannon
+from scipy.special import rel_entr
 from scipy.stats import chi2_contingency, ks_2samp, wasserstein_distance
 
 from .data import DOUBLE, TEXT, MonitorSpec, Scenario
@@ -339,6 +340,7 @@ DRIFT_METRICS = (
     "chi_square_dof",
     "js_distance",
     "hellinger",
+    "kl_divergence",
     "tv_distance",
     "l_infinity",
     "ks_statistic",
@@ -374,6 +376,7 @@ def drift_metrics(
         chi_square_dof=int(chi.dof),
         js_distance=float(jensenshannon(p, q, base=2)),
         hellinger=float(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2))),
+        kl_divergence=float(np.sum(rel_entr(q, pe))),
         tv_distance=float(0.5 * np.sum(np.abs(p - q))),
         l_infinity=float(np.max(np.abs(p - q))),
     )

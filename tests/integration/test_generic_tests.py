@@ -229,7 +229,7 @@ CHECKS = [
 # Arguments with a wrong type or value stop `dbt parse`, naming the test, argument and value.
 PARSE_ERRORS = [
     Check("unknown_statistic", "expect_drift_statistic_below", "monitor_drift",
-          {"statistic": "kl_divergence", "threshold": 0.1}, "error",
+          {"statistic": "energy_distance", "threshold": 0.1}, "error",
           error="argument `statistic`: expected one of psi, chi_square,"),
     Check("missing_threshold", "expect_null_rate_below", "monitor_data_quality", {}, "error",
           error="argument `threshold`: expected a number; got None"),

@@ -51,6 +51,11 @@ DRIFT_STATISTICS = (
     DriftStatistic("tv_distance", "Total variation distance of the value bins vs the reference."),
     DriftStatistic("l_infinity", "Largest absolute difference of a bin share vs the reference."),
     DriftStatistic(
+        "kl_divergence",
+        "Kullback-Leibler divergence of the value bins from the reference's.",
+        value_range=NON_NEGATIVE,
+    ),
+    DriftStatistic(
         "ks_statistic",
         "Two-sample Kolmogorov-Smirnov statistic vs the reference.",
         from_values=True,
