@@ -12,7 +12,6 @@ from model_monitor.sql_values import (
     as_str,
     sql_string,
     sql_timestamp,
-    validate_monitor_name,
 )
 from model_monitor.tables import names
 from model_monitor.tables.reader import (
@@ -98,34 +97,26 @@ def build_performance_sql(
 ) -> str:
     """Return the SELECT of the chosen current windows' metric rows plus the reference's."""
     relation = warehouse.relation(names.PERFORMANCE)
-    q = warehouse.quote
-    select = ", ".join(f"perf.{q(c)}" for c in PERFORMANCE_COLUMNS)
+    q, perf, plain = warehouse.quote, Where(warehouse, "perf"), Where(warehouse)
+    current = _selected_current(q, "perf", window, model_version, chosen)
     conditions = [
-        f"(perf.{q('window_kind')} = 'reference' or "
-        f"({_selected_current(q, 'perf', window, model_version, chosen)}))"
+        f"(perf.{q('window_kind')} = 'reference' or ({current}))",
+        *perf.monitor(monitor),
+        *perf.whole_unless(slices),
     ]
-    monitor_condition = ""
-    if monitor is not None:
-        monitor_condition = f"{q('monitor_name')} = {sql_string(validate_monitor_name(monitor))}"
-        conditions.append(f"perf.{monitor_condition}")
-    if not slices:
-        conditions.append(f"perf.{q('slice_key')} is null")
-    where = "\nwhere " + "\n  and ".join(conditions)
     if window is not None:
-        return f"select {select}\nfrom {relation} as perf{where}"
+        return select_sql(warehouse, relation, PERFORMANCE_COLUMNS, conditions, alias="perf")
     # The latest current window per monitor (with the chosen version): the one to show.
-    latest_filter = [f"{q('window_kind')} = 'current'"]
-    if monitor_condition:
-        latest_filter.append(monitor_condition)
+    latest_filter = [*plain.current(), *plain.monitor(monitor)]
     if model_version is not None:
         latest_filter.append(f"{q('model_version')} = {sql_string(model_version)}")
-    return (
-        latest_windows_cte(warehouse, relation, latest_filter)
-        + f"select {select}\nfrom {relation} as perf\n"
+    latest_join = (
         f"left join latest_windows\n"
         f"  on perf.{q('monitor_name')} = latest_windows.{q('monitor_name')}\n"
         f"  and perf.{q('window_start')} = latest_windows.latest_window_start"
-        f"{where}"
+    )
+    return latest_windows_cte(warehouse, relation, latest_filter) + select_sql(
+        warehouse, relation, PERFORMANCE_COLUMNS, conditions, alias="perf", join=latest_join
     )
 
 
