@@ -12,11 +12,11 @@ import math
 
 from model_monitor.alerts.observations.catalog import ESTIMATED_PREFIX
 from model_monitor.performance.metrics import base_metric
+from model_monitor.tables.metrics import TABLE_METRICS, UNBOUNDED
 from model_monitor.tables.statistics import JUDGED_RANGES, NON_NEGATIVE, UNIT
 
 CORRELATION = (-1.0, 1.0)
 AT_MOST_ONE = (-math.inf, 1.0)
-UNBOUNDED = (-math.inf, math.inf)
 
 _UNIT_METRICS = (
     # binary, realized or estimated (CBPE)
@@ -26,14 +26,11 @@ _UNIT_METRICS = (
     # multiclass averages
     "precision_macro", "recall_macro", "f1_macro", "precision_weighted", "recall_weighted",
     "f1_weighted", "precision_micro", "recall_micro", "f1_micro",
-    # shares and distances bounded by 1
-    "label_coverage", "null_rate", "unseen_category_share", "out_of_range_share", "error_rate",
 )  # fmt: skip
 _NON_NEGATIVE_METRICS = (
     "log_loss", "mae", "mse", "rmse", "mape", "stddev_value",
     "true_positives", "false_positives", "true_negatives", "false_negatives", "support",
-    "prediction_count", "duplicate_id_count", "label_delay_median_hours", "latency_p50_ms",
-    "latency_p95_ms", "latency_p99_ms", "freshness_hours",
+    "freshness_hours",
 )  # fmt: skip
 
 # metric name -> (lowest, highest) possible value; a metric not listed is unbounded.
@@ -41,10 +38,10 @@ METRIC_RANGES: dict[str, tuple[float, float]] = {
     **dict.fromkeys(_UNIT_METRICS, UNIT),
     **dict.fromkeys(_NON_NEGATIVE_METRICS, NON_NEGATIVE),
     **JUDGED_RANGES,  # the drift statistics' (tables/statistics.py)
+    **{m.name: m.value_range for m in TABLE_METRICS if m.judged},  # tables/metrics.py
     "matthews_corrcoef": CORRELATION,
     "r2": AT_MOST_ONE,
     "mean_error": UNBOUNDED,
-    "mean_value": UNBOUNDED,
 }
 
 

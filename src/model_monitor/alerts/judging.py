@@ -22,23 +22,16 @@ from model_monitor.alerts.observations.label_windows import LabelPlan
 from model_monitor.alerts.record import Alert, Severity
 from model_monitor.alerts.rules import Rule, RuleSet
 from model_monitor.metric_ranges import clamp_to_range, is_clamped
+from model_monitor.tables.metrics import TABLE_METRICS
 from model_monitor.tables.pvalues import benjamini_hochberg
 
 METRIC_LABELS = {
     "psi": "PSI",
     "drift_pvalue": "drift test p-value",
-    "null_rate": "null rate",
-    "unseen_category_share": "unseen-category share",
-    "out_of_range_share": "out-of-range share",
-    "prediction_count": "prediction count",
-    "duplicate_id_count": "duplicate ids",
-    "label_coverage": "label coverage",
-    "error_rate": "error rate",
+    **{m.name: m.label for m in TABLE_METRICS if m.label is not None},  # tables/metrics.py
 }
-SHARE_METRICS = frozenset(
-    {"null_rate", "unseen_category_share", "out_of_range_share", "label_coverage", "error_rate"}
-)
-COUNT_METRICS = frozenset({"prediction_count", "duplicate_id_count"})
+SHARE_METRICS = frozenset(m.name for m in TABLE_METRICS if m.kind == "share")
+COUNT_METRICS = frozenset(m.name for m in TABLE_METRICS if m.kind == "count")
 PVALUE_METRICS = frozenset({"drift_pvalue"})
 
 

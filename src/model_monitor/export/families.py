@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from model_monitor.tables import names
+from model_monitor.tables.metrics import TableMetric, table_metrics
 from model_monitor.tables.statistics import statistics_with_pvalues
 
 # Label names, in the order they are written. NULL label values become "" (Prometheus reads an
@@ -28,6 +30,11 @@ def families_of(labels: tuple[str, ...], items: Iterable[tuple[str, str]]) -> di
     return {name: Family(name, text, labels) for name, text in items}
 
 
+def _exported(metrics: tuple[TableMetric, ...]) -> list[tuple[str, str]]:
+    """(name, help) of each exported metric."""
+    return [(m.name, m.help) for m in metrics if m.help is not None]
+
+
 # Column-level metrics of monitor_drift (p-values computed from the aggregates with scipy).
 DRIFT_FAMILIES = families_of(
     COLUMN_LABELS,
@@ -43,49 +50,17 @@ DRIFT_SOURCES = {
 }
 # Column-level rows of monitor_data_quality.
 QUALITY_FAMILIES = families_of(
-    COLUMN_LABELS,
-    [
-        ("null_rate", "Share of the window's rows where the column is NULL."),
-        ("null_count", "Rows where the column is NULL."),
-        ("nan_count", "Rows where the column is NaN or infinite."),
-        ("distinct_count", "Distinct non-null finite values."),
-        ("min_value", "Smallest finite value (numerical columns)."),
-        ("max_value", "Largest finite value (numerical columns)."),
-        ("mean_value", "Mean of the finite values (numerical columns)."),
-        ("stddev_value", "Sample standard deviation of the finite values (numerical columns)."),
-        ("out_of_range_count", "Finite values outside the reference's [min, max]."),
-        ("unseen_category_count", "Non-null categorical values absent from the reference."),
-    ],
+    COLUMN_LABELS, _exported(table_metrics(names.DATA_QUALITY, per_column=True, exported=True))
 )
 # Window-level rows of monitor_data_quality, monitor_label_coverage and monitor_operations.
 WINDOW_QUALITY_FAMILIES = families_of(
-    WINDOW_LABELS,
-    [
-        ("prediction_count", "Predictions in the window (0 for an empty window)."),
-        ("duplicate_id_count", "Predictions in the window minus distinct prediction ids."),
-    ],
+    WINDOW_LABELS, _exported(table_metrics(names.DATA_QUALITY, exported=True))
 )
 COVERAGE_FAMILIES = families_of(
-    WINDOW_LABELS,
-    [
-        ("labeled_count", "Predictions of the window that have a label."),
-        ("label_coverage", "Share of the window's predictions that have a label."),
-        ("label_delay_median_hours", "Median hours from prediction to its first label."),
-        ("label_delay_max_hours", "Largest hours from prediction to its first label."),
-        ("duplicate_label_count", "Labels beyond the first for the window's predictions."),
-    ],
+    WINDOW_LABELS, _exported(table_metrics(names.LABEL_COVERAGE, exported=True))
 )
 OPERATIONS_FAMILIES = families_of(
-    WINDOW_LABELS,
-    [
-        ("throughput_per_hour", "Predictions per hour of the window."),
-        ("latency_p50_ms", "Median prediction latency, milliseconds."),
-        ("latency_p95_ms", "95th percentile of prediction latency, milliseconds."),
-        ("latency_p99_ms", "99th percentile of prediction latency, milliseconds."),
-        ("latency_max_ms", "Largest prediction latency, milliseconds."),
-        ("error_count", "Prediction calls whose status is an error status."),
-        ("error_rate", "Share of prediction calls whose status is an error status."),
-    ],
+    WINDOW_LABELS, _exported(table_metrics(names.OPERATIONS, exported=True))
 )
 PERFORMANCE_FAMILY = Family(
     "performance",

@@ -8,26 +8,24 @@ from typing import TYPE_CHECKING
 
 from model_monitor.alerts.anomaly import HistoryPoint
 from model_monitor.performance.metrics import LOWER_IS_BETTER, METRIC_ORDER
+from model_monitor.tables import names
+from model_monitor.tables.metrics import metric_names, table_metrics
 from model_monitor.tables.statistics import JUDGED_METRICS
 
 if TYPE_CHECKING:
     from model_monitor.alerts.observations.label_windows import LabelPlan
 
 DRIFT_METRICS = JUDGED_METRICS
-COLUMN_QUALITY_METRICS = (
-    "null_rate",
-    "unseen_category_share",
-    "out_of_range_share",
-    "mean_value",
-    "stddev_value",
+COLUMN_QUALITY_METRICS = metric_names(
+    table_metrics(names.DATA_QUALITY, per_column=True, judged=True)
 )
-WINDOW_QUALITY_METRICS = ("prediction_count", "duplicate_id_count")
+WINDOW_QUALITY_METRICS = metric_names(table_metrics(names.DATA_QUALITY, judged=True))
 CBPE_METRICS = ("accuracy", "precision", "recall", "f1", "specificity")
 PERFORMANCE_METRICS = tuple(dict.fromkeys(m for names in METRIC_ORDER.values() for m in names))
 ESTIMATED_PREFIX = "estimated_"
 ESTIMATED_METRICS = tuple(ESTIMATED_PREFIX + m for m in CBPE_METRICS)
-COVERAGE_METRICS = ("label_coverage", "label_delay_median_hours")
-OPERATIONS_METRICS = ("error_rate", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms")
+COVERAGE_METRICS = metric_names(table_metrics(names.LABEL_COVERAGE, judged=True))
+OPERATIONS_METRICS = metric_names(table_metrics(names.OPERATIONS, judged=True))
 FRESHNESS_METRIC = "freshness_hours"
 KNOWN_METRICS = frozenset(
     DRIFT_METRICS
