@@ -304,6 +304,35 @@ class Warehouse:
                     key="relation",
                     obj=str(node["name"]),
                 ) from None
+            self._raise_if_stale(sql, node, found)
+
+    def _raise_if_stale(self, sql: str, node: dict[str, Any], found: Any) -> None:
+        """Raise a WarehouseError asking for a full refresh if `sql` reads a column the package
+        declares for the table but the built table lacks: an incremental table built by an
+        older release, which `dbt build` alone does not widen (`on_schema_change: fail`)."""
+        declared = [str(name) for name in node.get("columns") or {}]
+        try:
+            with _dbt_events_to_logging(), self._adapter_errors("columns"):
+                with self._adapter.connection_named(CONNECTION_NAME):
+                    built = {
+                        str(c.name).lower() for c in self._adapter.get_columns_in_relation(found)
+                    }
+        except WarehouseError:
+            return
+        missing = [
+            name
+            for name in declared
+            if name.lower() not in built and str(self._adapter.quote(name)) in sql
+        ]
+        if built and missing:
+            table = str(node["name"])
+            raise WarehouseError(
+                f"table {table} was built by an older release of the package: it has no column "
+                f"{', '.join(missing)}; rebuild it once with "
+                f"`dbt build --full-refresh --select {table}+` in {self.project_dir}",
+                key="relation",
+                obj=table,
+            ) from None
 
     def execute(self, *statements: str) -> None:
         """Run statements that return no rows in one transaction, and commit it."""

@@ -241,6 +241,25 @@ def parsed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def stale_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The DuckDB project built, then its schema yml declares a column the table lacks
+    (anderson_darling): a table built by an older release, as after an upgrade."""
+    root = tmp_path_factory.mktemp("stale")
+    profile = (
+        "mm_unit:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: '{root / 'warehouse.duckdb'}'\n      threads: 1\n"
+    )
+    project = write_dbt_project(root, profile, drift_records())
+    dbt_build(project)
+    (project / "models" / "schema.yml").write_text(
+        "version: 2\nmodels:\n  - name: monitor_drift\n    columns:\n"
+        "      - name: psi\n      - name: anderson_darling\n"
+    )
+    dbt_invoke("parse", project)
+    return project
+
+
+@pytest.fixture(scope="session")
 def postgres_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The same project on the PostgreSQL server named by MM_PG_*.
 

@@ -240,6 +240,20 @@ def test_bad_sql_on_a_built_table_keeps_the_engine_error(warehouse: Warehouse) -
     assert "no_such_column" in str(info.value) and "dbt build" not in str(info.value)
 
 
+def test_table_without_a_column_the_package_declares_asks_for_a_full_refresh(
+    stale_project: Path,
+) -> None:
+    with Warehouse(stale_project) as wh:
+        relation = wh.relation("monitor_drift")
+        assert len(wh.query(f'select "psi" from {relation}')) > 0
+        with pytest.raises(WarehouseError) as info:
+            wh.query(f'select "psi", "anderson_darling" from {relation}')
+    message = str(info.value)
+    assert (info.value.key, info.value.obj) == ("relation", "monitor_drift")
+    assert "has no column anderson_darling" in message and "\n" not in message
+    assert "`dbt build --full-refresh --select monitor_drift+`" in message
+
+
 def test_ephemeral_model_has_no_relation(warehouse: Warehouse) -> None:
     with pytest.raises(WarehouseError, match="ephemeral"):
         warehouse.relation("monitor_ephemeral")
